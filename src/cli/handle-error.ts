@@ -1,0 +1,28 @@
+import { CommanderError } from 'commander';
+import { ExitCode } from './exit-codes';
+import { OpsctlError, DiagnosticsError } from '../util/errors';
+
+/**
+ * The one place where errors become exit codes and messages. Bad input is an OpsctlError with
+ * its code; anything else is a bug in opsctl, reported as such (with a stack only under OPSCTL_DEBUG).
+ */
+export function handleError(error: unknown, stderr: NodeJS.WritableStream = process.stderr): number {
+  if (error instanceof CommanderError) {
+    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') {
+      return ExitCode.Success;
+    }
+    // commander already printed "error: …"; it means a wrong flag or argument.
+    return ExitCode.Usage;
+  }
+  if (error instanceof DiagnosticsError) return error.exitCode;
+  if (error instanceof OpsctlError) {
+    stderr.write(`error: ${error.message}\n`);
+    if (error.hint) stderr.write(`hint: ${error.hint}\n`);
+    return error.exitCode;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  stderr.write(`error: opsctl hit an internal error: ${message}\n`);
+  stderr.write('This is a bug in opsctl, not in your runbook. Set OPSCTL_DEBUG=1 for details.\n');
+  if (process.env.OPSCTL_DEBUG && error instanceof Error && error.stack) stderr.write(`${error.stack}\n`);
+  return ExitCode.StepFailed;
+}

@@ -1,0 +1,93 @@
+/**
+ * The one definition of the runbook format. The validator walks these nodes over the parsed
+ * YAML (with ranges) and the JSON Schema generator turns them into `opsctl schema` output, so the
+ * two can never disagree. Adapters describe their inputs with the same builders.
+ */
+export type SchemaNode =
+  | StringNode
+  | NumberNode
+  | BooleanNode
+  | ArrayNode
+  | ObjectNode
+  | MapNode
+  | OneOfNode
+  | AnyNode;
+
+interface Described {
+  readonly description?: string;
+}
+
+export interface StringNode extends Described {
+  readonly kind: 'string';
+  /** Allowed values (an enum). */
+  readonly values?: readonly string[];
+  /** A regular expression the value must match (checked only when it holds no `${{ }}`). */
+  readonly pattern?: string;
+  /** Special formats checked by the validator: a duration like `30s`, a kebab-case name, a step id. */
+  readonly format?: 'duration' | 'name' | 'id' | 'expression';
+}
+
+export interface NumberNode extends Described {
+  readonly kind: 'number';
+  readonly integer?: boolean;
+  readonly min?: number;
+  readonly max?: number;
+}
+
+export interface BooleanNode extends Described {
+  readonly kind: 'boolean';
+}
+
+export interface ArrayNode extends Described {
+  readonly kind: 'array';
+  readonly items: SchemaNode;
+  readonly minItems?: number;
+}
+
+export interface ObjectNode extends Described {
+  readonly kind: 'object';
+  readonly properties: Readonly<Record<string, SchemaNode>>;
+  readonly required?: readonly string[];
+  /**
+   * A scalar given in place of the object stands for this property:
+   * `shell: TEXT` is `shell: { run: TEXT }`, `wait: 30s` is `wait: { duration: 30s }`.
+   */
+  readonly shortForm?: string;
+}
+
+/** An object with arbitrary keys (env, vars, params) whose values all follow one schema. */
+export interface MapNode extends Described {
+  readonly kind: 'map';
+  readonly values: SchemaNode;
+  /** A pattern every key must match. */
+  readonly keyPattern?: string;
+}
+
+export interface OneOfNode extends Described {
+  readonly kind: 'oneOf';
+  readonly options: readonly SchemaNode[];
+}
+
+export interface AnyNode extends Described {
+  readonly kind: 'any';
+}
+
+type Opts<T> = Omit<T, 'kind'>;
+
+export const s = {
+  string: (o: Opts<StringNode> = {}): StringNode => ({ kind: 'string', ...o }),
+  duration: (description?: string): StringNode => ({ kind: 'string', format: 'duration', ...(description ? { description } : {}) }),
+  enumOf: (values: readonly string[], description?: string): StringNode => ({ kind: 'string', values, ...(description ? { description } : {}) }),
+  number: (o: Opts<NumberNode> = {}): NumberNode => ({ kind: 'number', ...o }),
+  integer: (o: Opts<NumberNode> = {}): NumberNode => ({ kind: 'number', integer: true, ...o }),
+  boolean: (description?: string): BooleanNode => ({ kind: 'boolean', ...(description ? { description } : {}) }),
+  array: (items: SchemaNode, o: Opts<Omit<ArrayNode, 'items'>> = {}): ArrayNode => ({ kind: 'array', items, ...o }),
+  object: (properties: Record<string, SchemaNode>, o: Opts<Omit<ObjectNode, 'properties'>> = {}): ObjectNode => ({
+    kind: 'object',
+    properties,
+    ...o,
+  }),
+  map: (values: SchemaNode, o: Opts<Omit<MapNode, 'values'>> = {}): MapNode => ({ kind: 'map', values, ...o }),
+  oneOf: (options: SchemaNode[], description?: string): OneOfNode => ({ kind: 'oneOf', options, ...(description ? { description } : {}) }),
+  any: (description?: string): AnyNode => ({ kind: 'any', ...(description ? { description } : {}) }),
+};
