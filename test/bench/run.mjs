@@ -1,0 +1,148 @@
+#!/usr/bin/env node
+// opsctl benchmarks (issue 9). Each figure is a median over repeated runs, printed next to a
+// baseline measured in the same run (bare Node, a bash loop, 1 s of sleep), so the ratios hold
+// on whatever machine runs them. Results: a table on stdout and test/bench/results/latest.json.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, mkdirSync, readdirSync, statSync, existsSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const opsctl = join(root, 'bin', 'opsctl');
+const quick = process.argv.includes('--quick');
+const REPEAT = quick ? 5 : 15;
+const rows = [];
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+function time(cmd, args, options = {}) {
+  const start = process.hrtime.bigint();
+  const r = spawnSync(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, CI: 'true' }, ...options });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  if (r.status !== 0 && !options.allowFail) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+  return ms;
+}
+
+function medianOf(n, fn) {
+  const xs = [];
+  for (let i = 0; i < n; i++) xs.push(fn());
+  return median(xs);
+}
+
+function record(name, value, unit, baselineName, baseline, target, pass) {
+  rows.push({ name, value: round(value), unit, baseline: baselineName, baselineValue: baseline === undefined ? undefined : round(baseline), ratio: baseline ? round(value / baseline) : undefined, target, pass });
+}
+const round = (x) => Math.round(x * 100) / 100;
+
+function tempProject(config = 'state: { backend: file }\n') {
+  const dir = mkdtempSync(join(tmpdir(), 'opsctl-bench-'));
+  writeFileSync(join(dir, 'opsctl.yaml'), config);
+  return dir;
+}
+
+function runbook(name, steps, extra = '') {
+  return `apiVersion: opsctl/v1\nkind: Runbook\nname: ${name}\ntitle: Benchmark ${name}\nlock: false\n${extra}steps:\n${steps}`;
+}
+
+function dirSize(path) {
+  if (!existsSync(path)) return 0;
+  const st = statSync(path);
+  if (!st.isDirectory()) return st.size;
+  return readdirSync(path).reduce((sum, entry) => sum + dirSize(join(path, entry)), 0);
+}
+
+// 1. start-up
+const nodeBase = medianOf(REPEAT, () => time(process.execPath, ['-e', '0']));
+record('node -e 0 (baseline)', nodeBase, 'ms');
+for (const args of [['--version'], ['--help'], ['list'], ['validate', join(root, 'runbooks', 'deploy.yaml')]]) {
+  const ms = medianOf(REPEAT, () => time(opsctl, args, { cwd: tmpdir(), allowFail: true }));
+  record(`opsctl ${args[0]}${args[1] ? ' deploy.yaml' : ''}`, ms, 'ms', 'node -e 0', nodeBase, '≤ 1.5×', ms / nodeBase <= 1.5);
+}
+const versionMs = rows.find((r) => r.name === 'opsctl --version').value;
+
+// 2. validate of a generated 1,000-step runbook
+{
+  const dir = tempProject();
+  const steps = Array.from({ length: 1000 }, (_, i) =>
+    `  - id: s${i}\n    shell: echo "step ${i} of \${{ params.who }}"\n    when: \${{ params.n > ${i % 7} }}\n${i > 0 ? `    needs: [s${i - 1}]\n` : ''}`).join('');
+  const file = join(dir, 'big.yaml');
+  writeFileSync(file, runbook('big', steps, 'params:\n  who: { type: string, default: ops }\n  n: { type: integer, default: 3 }\n'));
+  const ms = medianOf(quick ? 3 : 7, () => time(opsctl, ['validate', file], { cwd: dir }));
+  record('validate 1,000 steps', ms, 'ms', 'opsctl --version', versionMs, '≤ +150 ms', ms - versionMs <= 150);
+  rows[rows.length - 1].overMs = round(ms - versionMs);
+  rmSync(dir, { recursive: true, force: true });
+}
+
+// 3. 10,000 log steps with the file journal: engine overhead per step
+{
+  const dir = tempProject();
+  const n = 10_000;
+  const steps = Array.from({ length: n }, (_, i) => `  - { id: l${i}, log: "line ${i}" }\n`).join('');
+  writeFileSync(join(dir, 'logs.yaml'), runbook('logs', steps));
+  const ms = medianOf(quick ? 1 : 3, () => time(opsctl, ['run', './logs.yaml', '--output', 'json'], { cwd: dir }));
+  const perStep = (ms - versionMs) / n;
+  record('10,000 log steps (per step)', perStep, 'ms', undefined, undefined, '≤ 0.2 ms', perStep <= 0.2);
+  rows[rows.length - 1].totalMs = round(ms);
+  rmSync(dir, { recursive: true, force: true });
+}
+
+// 4. 100 sequential `true` shell steps vs bash, vs ansible when installed
+{
+  const dir = tempProject();
+  const steps = Array.from({ length: 100 }, (_, i) => `  - { id: t${i}, shell: "true" }\n`).join('');
+  writeFileSync(join(dir, 'trues.yaml'), runbook('trues', steps));
+  writeFileSync(join(dir, 'trues.sh'), 'for i in $(seq 1 100); do bash -c true; done\n');
+  const bash = medianOf(quick ? 3 : 5, () => time('bash', [join(dir, 'trues.sh')]));
+  record('bash: 100 × bash -c true (baseline)', bash, 'ms');
+  const ms = medianOf(quick ? 3 : 5, () => time(opsctl, ['run', './trues.yaml', '--yes', '--output', 'plain'], { cwd: dir }));
+  record('100 shell steps', ms, 'ms', 'bash loop', bash, '≤ 3×', ms / bash <= 3);
+  const ansible = spawnSync('sh', ['-c', 'command -v ansible-playbook']).status === 0;
+  if (ansible) {
+    const tasks = Array.from({ length: 100 }, () => "    - command: 'true'\n").join('');
+    writeFileSync(join(dir, 'play.yml'), `- hosts: localhost\n  connection: local\n  gather_facts: false\n  tasks:\n${tasks}`);
+    const a = time('ansible-playbook', ['-i', 'localhost,', join(dir, 'play.yml')]);
+    record('ansible-playbook 100 tasks', a, 'ms', '100 shell steps', ms, 'peer');
+  } else {
+    rows.push({ name: 'ansible-playbook 100 tasks', value: 'not installed' });
+  }
+  rmSync(dir, { recursive: true, force: true });
+}
+
+// 5. 50 parallel `sleep 1` with concurrency 50
+{
+  const dir = tempProject();
+  const steps = Array.from({ length: 50 }, (_, i) => `  - { id: p${i}, needs: [], shell: "sleep 1" }\n`).join('');
+  writeFileSync(join(dir, 'par.yaml'), runbook('par', steps, 'concurrency: 50\n'));
+  const ms = medianOf(quick ? 1 : 3, () => time(opsctl, ['run', './par.yaml', '--yes', '--output', 'plain'], { cwd: dir }));
+  record('50 × sleep 1, concurrency 50', ms, 'ms', '1 s', 1000, '≤ 1.5 s', ms <= 1500);
+  rmSync(dir, { recursive: true, force: true });
+}
+
+// 6. a step printing 1 GiB: peak RSS and journal size
+{
+  const dir = tempProject();
+  writeFileSync(join(dir, 'big-out.yaml'), runbook('big-out', '  - id: flood\n    shell: head -c 1073741824 /dev/zero | tr "\\\\0" "x" | fold -w 1023\n'));
+  const r = spawnSync('/usr/bin/time', ['-f', '%M', opsctl, 'run', './big-out.yaml', '--yes', '--output', 'plain'], {
+    cwd: dir, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, CI: 'true' }, maxBuffer: 1 << 20,
+  });
+  const kb = Number(String(r.stderr).trim().split('\n').pop());
+  record('1 GiB of output: peak RSS', kb / 1024, 'MB', undefined, undefined, '≤ 150 MB', kb / 1024 <= 150);
+  const journal = dirSize(join(dir, '.opsctl'));
+  record('1 GiB of output: journal size', journal / 1024, 'KB', undefined, undefined, 'bounded', journal < 10 * 1024 * 1024);
+  rmSync(dir, { recursive: true, force: true });
+}
+
+const pad = (x, n) => String(x ?? '').padEnd(n);
+console.log(`\n${pad('benchmark', 40)}${pad('median', 14)}${pad('baseline', 26)}${pad('ratio', 8)}${pad('target', 12)}ok`);
+for (const r of rows) {
+  const value = typeof r.value === 'number' ? `${r.value} ${r.unit}` : r.value;
+  const base = r.baselineValue !== undefined ? `${r.baseline} ${r.baselineValue}` : '';
+  console.log(`${pad(r.name, 40)}${pad(value, 14)}${pad(base, 26)}${pad(r.ratio ? `${r.ratio}×` : r.overMs !== undefined ? `+${r.overMs}ms` : '', 8)}${pad(r.target, 12)}${r.pass === undefined ? '' : r.pass ? 'yes' : 'NO'}`);
+}
+mkdirSync(join(root, 'test', 'bench', 'results'), { recursive: true });
+writeFileSync(join(root, 'test', 'bench', 'results', 'latest.json'), JSON.stringify({ at: new Date().toISOString(), node: process.version, rows }, null, 2));
