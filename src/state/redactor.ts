@@ -1,0 +1,121 @@
+/**
+ * The one redactor every sink goes through: renderers, journal, run records, error messages,
+ * plans and reports. A secret is registered once; afterwards its text, each line of a multi-line
+ * value, and their base64 (any byte alignment, standard and URL-safe alphabets) and URL-encoded
+ * forms are replaced by `***`.
+ *
+ * Output arrives line by line (the shell adapter splits streams into lines), so matching one line
+ * at a time is enough: a multi-line secret is caught line by line, never across a chunk border.
+ */
+export const REDACTED = '***';
+
+/** Shorter fragments would hide ordinary text (`a`, `the`) everywhere; they are not registered. */
+export const MIN_SECRET_LENGTH = 4;
+
+export class Redactor {
+  readonly #needles = new Set<string>();
+  #pattern: RegExp | undefined;
+
+  /** Registers a secret value (any string; empty and very short values are ignored). */
+  add(secret: string): void {
+    if (typeof secret !== 'string' || secret.length === 0) return;
+    const before = this.#needles.size;
+    for (const form of secretForms(secret)) {
+      if (form.length >= MIN_SECRET_LENGTH) this.#needles.add(form);
+    }
+    if (this.#needles.size !== before) this.#pattern = undefined;
+  }
+
+  /** How many distinct texts are hidden (forms included). */
+  get size(): number {
+    return this.#needles.size;
+  }
+
+  redact(text: string): string {
+    if (this.#needles.size === 0 || text.length < MIN_SECRET_LENGTH) return text;
+    const pattern = (this.#pattern ??= buildPattern(this.#needles));
+    pattern.lastIndex = 0;
+    return text.replace(pattern, REDACTED);
+  }
+
+  /** Deep copy of a JSON-like value with every string redacted (numbers too, if they spell a secret). */
+  redactValue(value: unknown): unknown {
+    if (this.#needles.size === 0) return value;
+    return this.#walk(value, new WeakSet());
+  }
+
+  #walk(value: unknown, seen: WeakSet<object>): unknown {
+    switch (typeof value) {
+      case 'string':
+        return this.redact(value);
+      case 'number':
+      case 'bigint': {
+        const text = String(value);
+        const redacted = this.redact(text);
+        return redacted === text ? value : redacted;
+      }
+      case 'object': {
+        if (value === null) return value;
+        if (seen.has(value)) return '[circular]';
+        seen.add(value);
+        if (Array.isArray(value)) return value.map((item) => this.#walk(item, seen));
+        if (value instanceof Date) return value;
+        const out: Record<string, unknown> = {};
+        for (const [key, item] of Object.entries(value)) out[this.redact(key)] = this.#walk(item, seen);
+        return out;
+      }
+      default:
+        return value;
+    }
+  }
+}
+
+/** The texts that reveal `secret`: itself, its lines, and their encoded forms. */
+export function secretForms(secret: string): Set<string> {
+  const forms = new Set<string>();
+  const parts = [secret, ...secret.split(/\r?\n/)].map((line) => line.replace(/\r$/, ''));
+  // Trimmed lines too: a line of a PEM key or a password file often carries indentation.
+  for (const part of parts) {
+    for (const text of new Set([part, part.trim()])) {
+      if (text.length < MIN_SECRET_LENGTH) continue;
+      forms.add(text);
+      forms.add(encodeURIComponent(text));
+      forms.add(encodeURIComponent(text).replace(/%20/g, '+'));
+      for (const b64 of base64Forms(text)) {
+        forms.add(b64);
+        forms.add(b64.replace(/\+/g, '-').replace(/\//g, '_'));
+      }
+    }
+  }
+  return forms;
+}
+
+/**
+ * Base64 of `text` at each of the three byte alignments it can have inside a longer encoded
+ * value (`user:password` encodes `password` differently from `password` alone). Only the
+ * characters determined by the secret's bytes alone are kept.
+ */
+export function base64Forms(text: string): string[] {
+  const bytes = Buffer.from(text, 'utf8');
+  const whole = bytes.toString('base64');
+  const forms: string[] = [whole, whole.replace(/=+$/, '')];
+  for (let offset = 0; offset < 3; offset++) {
+    const padded = Buffer.concat([Buffer.alloc(offset), bytes]);
+    const encoded = padded.toString('base64').replace(/=+$/, '');
+    const start = Math.ceil((offset * 8) / 6);
+    const end = Math.floor(((offset + bytes.length) * 8) / 6);
+    const core = encoded.slice(start, end);
+    if (core.length >= MIN_SECRET_LENGTH) forms.push(core);
+  }
+  return forms;
+}
+
+function buildPattern(needles: ReadonlySet<string>): RegExp {
+  // Longest first: when two secrets start at the same place, the longer one wins.
+  const sorted = [...needles].sort((a, b) => b.length - a.length);
+  return new RegExp(sorted.map(escapeRegExp).join('|'), 'g');
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+}

@@ -1,0 +1,132 @@
+import { describe, expect, it } from 'vitest';
+import { Redactor, REDACTED, base64Forms, secretForms } from '../../../src/state/redactor';
+
+describe('Redactor', () => {
+  it('returns text unchanged when nothing is registered', () => {
+    const r = new Redactor();
+    expect(r.redact('hunter22 and more')).toBe('hunter22 and more');
+  });
+
+  it('hides a secret wherever it appears, as often as it appears', () => {
+    const r = new Redactor();
+    r.add('s3cr3t-pass');
+    expect(r.redact('password=s3cr3t-pass; again s3cr3t-pass.')).toBe(`password=${REDACTED}; again ${REDACTED}.`);
+  });
+
+  it('treats regular-expression characters in secrets as text', () => {
+    const r = new Redactor();
+    r.add('a.b*c+(d)|$^[x]\\/');
+    expect(r.redact('x a.b*c+(d)|$^[x]\\/ y aXbbc')).toBe(`x ${REDACTED} y aXbbc`);
+  });
+
+  it('ignores fragments too short to hide safely', () => {
+    const r = new Redactor();
+    r.add('abc');
+    r.add('');
+    expect(r.size).toBe(0);
+    expect(r.redact('abc abc')).toBe('abc abc');
+  });
+
+  it('hides each line of a multi-line secret on its own', () => {
+    const r = new Redactor();
+    const key = '-----BEGIN KEY-----\nMIIEvQIBADANBgkqhkiG9w0B\n  AQEFAASCBKcwggSjAgEAAoIBAQ\nab\n-----END KEY-----';
+    r.add(key);
+    const lines = key.split('\n').map((line) => r.redact(`> ${line}`));
+    expect(lines).toEqual([`> ${REDACTED}`, `> ${REDACTED}`, `> ${REDACTED}`, '> ab', `> ${REDACTED}`]);
+    // A line printed without its indentation is still hidden.
+    expect(r.redact('AQEFAASCBKcwggSjAgEAAoIBAQ')).toBe(REDACTED);
+    // The whole value, printed at once, leaves no line behind.
+    expect(r.redact(key)).not.toMatch(/MIIE|AQEF|BEGIN KEY/);
+  });
+
+  it('hides the base64 of a secret and of each of its lines', () => {
+    const r = new Redactor();
+    const secret = 'canary-line-one\ncanary-line-two';
+    r.add(secret);
+    const whole = Buffer.from(secret).toString('base64');
+    const line2 = Buffer.from('canary-line-two').toString('base64');
+    expect(r.redact(`x ${whole} y`)).toBe(`x ${REDACTED} y`);
+    expect(r.redact(line2)).toBe(REDACTED);
+  });
+
+  it('hides base64 of a secret embedded at any byte offset of a longer value', () => {
+    const r = new Redactor();
+    r.add('Tr0ub4dor&3');
+    for (const prefix of ['', 'u:', 'us:', 'use:', 'user:']) {
+      const encoded = Buffer.from(`${prefix}Tr0ub4dor&3@host`).toString('base64');
+      expect(r.redact(encoded), prefix).toContain(REDACTED);
+      // What is left cannot be decoded back to the secret.
+      expect(Buffer.from(r.redact(encoded).replace(REDACTED, ''), 'base64').toString('latin1')).not.toContain('ub4dor');
+    }
+  });
+
+  it('hides URL-safe base64 and URL-encoded forms', () => {
+    const r = new Redactor();
+    const secret = 'p@ss w/rd?&=??>>';
+    r.add(secret);
+    expect(r.redact(`https://h/?q=${encodeURIComponent(secret)}`)).toBe(`https://h/?q=${REDACTED}`);
+    expect(r.redact(`q=${encodeURIComponent(secret).replace(/%20/g, '+')}`)).toBe(`q=${REDACTED}`);
+    const urlSafe = Buffer.from(secret).toString('base64url');
+    expect(r.redact(urlSafe)).toBe(REDACTED);
+  });
+
+  it('prefers the longer secret when two start at the same place', () => {
+    const r = new Redactor();
+    r.add('token');
+    r.add('token-with-suffix');
+    expect(r.redact('token-with-suffix!')).toBe(`${REDACTED}!`);
+  });
+
+  it('picks up secrets added after a first use', () => {
+    const r = new Redactor();
+    r.add('first-secret');
+    expect(r.redact('second-secret')).toBe('second-secret');
+    r.add('second-secret');
+    expect(r.redact('first-secret second-secret')).toBe(`${REDACTED} ${REDACTED}`);
+  });
+
+  it('redacts values deeply without touching the original', () => {
+    const r = new Redactor();
+    r.add('hunter22');
+    r.add('987654');
+    const value = { a: 'pw hunter22', list: ['hunter22', 1, true, null], nested: { n: 987654, ok: 12 }, hunter22: 'key' };
+    expect(r.redactValue(value)).toEqual({ a: `pw ${REDACTED}`, list: [REDACTED, 1, true, null], nested: { n: REDACTED, ok: 12 }, [REDACTED]: 'key' });
+    expect(value.a).toBe('pw hunter22');
+  });
+
+  it('copes with circular values', () => {
+    const r = new Redactor();
+    r.add('hunter22');
+    const value: Record<string, unknown> = { a: 'hunter22' };
+    value.self = value;
+    expect(r.redactValue(value)).toEqual({ a: REDACTED, self: '[circular]' });
+  });
+
+  it('keeps up with long output and many secrets', () => {
+    const r = new Redactor();
+    for (let i = 0; i < 200; i++) r.add(`secret-value-number-${i}-${'x'.repeat(i % 7)}`);
+    const line = 'a fairly ordinary log line with nothing to hide in it at all, 0123456789 '.repeat(4);
+    let out = 0;
+    for (let i = 0; i < 20_000; i++) out += r.redact(line).length;
+    expect(out).toBe(line.length * 20_000);
+    expect(r.redact(`x secret-value-number-13-xxxxxx y`)).toBe(`x ${REDACTED} y`);
+  });
+});
+
+describe('secret forms', () => {
+  it('lists the value, its lines, and encodings', () => {
+    const forms = secretForms('line-one\nline-two');
+    expect(forms).toContain('line-one\nline-two');
+    expect(forms).toContain('line-one');
+    expect(forms).toContain(Buffer.from('line-two').toString('base64'));
+    expect(forms).toContain(encodeURIComponent('line-one\nline-two'));
+  });
+
+  it('keeps only characters fixed by the secret at each alignment', () => {
+    const forms = base64Forms('abcdef');
+    for (const prefix of ['', 'x', 'xy']) {
+      const encoded = Buffer.from(`${prefix}abcdef`).toString('base64');
+      expect(forms.some((form) => encoded.includes(form)), prefix).toBe(true);
+    }
+  });
+});
