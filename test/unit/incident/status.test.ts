@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { incidentStatus, nextAction } from '../../../src/incident/status';
+import { HOUR, MIN, T0, at, incident, policy } from './fixtures';
+
+describe('incident status', () => {
+  it('counts time left on both targets of an open P2', () => {
+    const s = incidentStatus(incident({ acknowledgedAt: at(5 * MIN) }), policy, T0 + 20 * MIN);
+    expect(s.elapsedMs).toBe(20 * MIN);
+    expect(s.respond).toMatchObject({ state: 'met', elapsedMs: 5 * MIN, remainingMs: 55 * MIN, dueAt: at(HOUR) });
+    expect(s.resolve).toMatchObject({ state: 'running', elapsedMs: 20 * MIN, remainingMs: 220 * MIN, dueAt: at(4 * HOUR) });
+    expect(s.breached).toEqual([]);
+    expect(s.escalation.to).toBe('operations');
+    expect(s.nextEscalation).toMatchObject({ to: 'development', dueInMs: 10 * MIN, dueAt: at(30 * MIN) });
+  });
+
+  it('reports a breach of the response target when nobody acknowledged in time', () => {
+    const s = incidentStatus(incident({ severity: 'P1' }), policy, T0 + 16 * MIN);
+    expect(s.respond).toMatchObject({ state: 'breached', remainingMs: -MIN });
+    expect(s.breached.map((t) => t.name)).toEqual(['respond']);
+  });
+
+  it('keeps a late acknowledgement as a breach after the fact', () => {
+    const s = incidentStatus(incident({ severity: 'P1', acknowledgedAt: at(20 * MIN) }), policy, T0 + 21 * MIN);
+    expect(s.respond.state).toBe('late');
+    expect(s.breached.map((t) => t.name)).toEqual(['respond']);
+  });
+
+  it('uses the current severity’s targets after a change', () => {
+    const s = incidentStatus(incident({ severity: 'P1', acknowledgedAt: at(MIN) }), policy, T0 + 90 * MIN);
+    expect(s.resolve).toMatchObject({ state: 'breached', targetMs: HOUR, remainingMs: -30 * MIN });
+    expect(s.escalation).toMatchObject({ level: 1, to: 'development' });
+    expect(s.nextEscalation).toMatchObject({ to: 'management', dueInMs: 30 * MIN });
+  });
+
+  it('stops the clock at resolution and has no next escalation', () => {
+    const s = incidentStatus(
+      incident({ status: 'resolved', acknowledgedAt: at(MIN), resolvedAt: at(3 * HOUR) }),
+      policy,
+      T0 + 10 * HOUR,
+    );
+    expect(s.elapsedMs).toBe(3 * HOUR);
+    expect(s.resolve).toMatchObject({ state: 'met', elapsedMs: 3 * HOUR });
+    expect(s.escalation.to).toBe('management');
+    expect(s.nextEscalation).toBeUndefined();
+  });
+
+  it('names the next action from the incident’s progress', () => {
+    expect(nextAction(incident())).toMatch(/acknowledge/);
+    expect(nextAction(incident({ acknowledgedAt: at(0) }))).toMatch(/incident mitigated/);
+    expect(nextAction(incident({ acknowledgedAt: at(0), mitigatedAt: at(1) }))).toMatch(/incident resolve --summary/);
+    expect(nextAction(incident({ status: 'resolved' }))).toMatch(/postmortem INC-1/);
+  });
+});

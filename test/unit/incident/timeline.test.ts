@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { buildTimeline } from '../../../src/incident/timeline';
+import type { IncidentEntry } from '../../../src/state/store';
+import { MIN, at, events, runRecord } from './fixtures';
+
+const entries: IncidentEntry[] = [
+  { incidentId: 'INC-1', at: at(0), actor: 'ana', kind: 'opened', text: 'opened as P2' },
+  { incidentId: 'INC-1', at: at(4 * MIN), actor: 'bo', kind: 'note', text: 'error rate 40%' },
+  { incidentId: 'INC-1', at: at(10 * MIN), actor: 'ana', kind: 'severity', text: 'P2 → P1', data: { from: 'P2', to: 'P1' } },
+];
+
+const run = runRecord({ id: 'run-7', user: 'ana' });
+const runEvents = events('run-7', [
+  [MIN, { type: 'run.started', runbook: 'rollback', title: 'Roll back', dryRun: false, params: {} }],
+  [MIN, { type: 'step.planned', step: 'undo', effect: 'write', plan: { summary: 'x' } }],
+  [2 * MIN, { type: 'step.awaiting-confirmation', step: 'undo', message: 'Roll back?' }],
+  [3 * MIN, { type: 'step.confirmed', step: 'undo', by: 'carla', via: 'approve' }],
+  [3 * MIN, { type: 'step.started', step: 'undo', title: 'Undo the deploy', attempt: 1, effect: 'write' }],
+  [5 * MIN, { type: 'step.output', step: 'undo', stream: 'stdout', text: 'noise' }],
+  [6 * MIN, { type: 'step.succeeded', step: 'undo', durationMs: 3 * MIN, outputs: { note: 'reverted to 1.2.2' } }],
+  [7 * MIN, { type: 'step.failed', step: 'verify', durationMs: 1000, reason: 'exit-non-zero', message: 'exit code 1' }],
+  [8 * MIN, { type: 'run.finished', status: 'failed', durationMs: 7 * MIN, failedStep: 'verify' }],
+]);
+
+describe('incident timeline', () => {
+  const timeline = buildTimeline(entries, [{ record: run, events: runEvents }]);
+
+  it('merges entries and run events in time order', () => {
+    expect(timeline.map((t) => [t.at, t.kind])).toEqual([
+      [at(0), 'opened'],
+      [at(MIN), 'run.started'],
+      [at(3 * MIN), 'step.confirmed'],
+      [at(3 * MIN), 'step.started'],
+      [at(4 * MIN), 'note'],
+      [at(6 * MIN), 'step.succeeded'],
+      [at(7 * MIN), 'step.failed'],
+      [at(8 * MIN), 'run.finished'],
+      [at(10 * MIN), 'severity'],
+    ]);
+  });
+
+  it('credits an approval to the person who gave it, and other events to the run’s user', () => {
+    expect(timeline.find((t) => t.kind === 'step.confirmed')).toMatchObject({ actor: 'carla', step: 'undo', runId: 'run-7' });
+    expect(timeline.find((t) => t.kind === 'step.started')?.actor).toBe('ana');
+    expect(timeline.find((t) => t.kind === 'note')?.actor).toBe('bo');
+  });
+
+  it('says what happened in words, keeping a manual step’s note as evidence', () => {
+    const texts = timeline.map((t) => t.text);
+    expect(texts).toContain('`undo` started: Undo the deploy');
+    expect(texts).toContain('`undo` succeeded in 3m — reverted to 1.2.2');
+    expect(texts).toContain('`verify` failed: exit code 1');
+    expect(texts).toContain('run run-7 of `rollback` failed at step `verify` after 7m');
+  });
+
+  it('leaves out output lines, plans and waiting', () => {
+    expect(timeline.some((t) => ['step.output', 'step.planned', 'step.awaiting-confirmation'].includes(t.kind))).toBe(false);
+  });
+
+  it('keeps entries ahead of run events at the same instant', () => {
+    const same = buildTimeline(
+      [{ incidentId: 'INC-1', at: at(MIN), actor: 'ana', kind: 'run', text: 'attached run-7' }],
+      [{ record: run, events: runEvents.slice(0, 1) }],
+    );
+    expect(same.map((t) => t.kind)).toEqual(['run', 'run.started']);
+  });
+});
