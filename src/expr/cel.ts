@@ -1,0 +1,55 @@
+import { Environment, type ASTNode } from '@marcbachmann/cel-js';
+
+/**
+ * The one CEL environment of opsctl. Context roots are dynamic (their shape comes from the
+ * runbook), mixed list/map literals are allowed, and `success()`, `failure()`, `always()` read
+ * the state of the run being evaluated (set around each synchronous evaluation).
+ */
+export interface RunState {
+  readonly failed: boolean;
+}
+
+let current: RunState = { failed: false };
+
+const environment = new Environment({ unlistedVariablesAreDyn: true, homogeneousAggregateLiterals: false })
+  .registerFunction('success(): bool', () => !current.failed)
+  .registerFunction('failure(): bool', () => current.failed)
+  .registerFunction('always(): bool', () => true);
+
+/** Names a `when` may call besides CEL's own functions. */
+export const RUN_FUNCTIONS: readonly string[] = ['success', 'failure', 'always'];
+
+export type Parsed =
+  | { readonly ok: true; readonly ast: ASTNode; readonly evaluate: (context: Record<string, unknown>) => unknown }
+  | { readonly ok: false; readonly message: string; readonly start: number; readonly end: number };
+
+const cache = new Map<string, Parsed>();
+
+export function parseCel(source: string): Parsed {
+  const hit = cache.get(source);
+  if (hit) return hit;
+  let parsed: Parsed;
+  try {
+    const program = environment.parse(source);
+    parsed = { ok: true, ast: program.ast, evaluate: (context) => program(context) as unknown };
+  } catch (error) {
+    const e = error as { summary?: string; message?: string; range?: { start: number; end: number } };
+    parsed = { ok: false, message: e.summary ?? e.message ?? String(error), start: e.range?.start ?? 0, end: e.range?.end ?? source.length };
+  }
+  if (cache.size > 5000) cache.clear();
+  cache.set(source, parsed);
+  return parsed;
+}
+
+/** Runs `fn` with the run state that `success()`/`failure()` read. Evaluation is synchronous. */
+export function withRunState<T>(state: RunState, fn: () => T): T {
+  const previous = current;
+  current = state;
+  try {
+    return fn();
+  } finally {
+    current = previous;
+  }
+}
+
+export type { ASTNode };

@@ -1,0 +1,75 @@
+import type { ExprContext } from './context';
+import { ExpressionError } from './errors';
+import { evaluateExpression } from './evaluate';
+import { scanTemplate, singleExpression, type TemplatePart } from './template';
+import { Unknown } from './unknown';
+import { isPlainObject, stringify } from './values';
+
+function scan(text: string): readonly TemplatePart[] {
+  const result = scanTemplate(text);
+  if (!result.ok) throw new ExpressionError(result.message, text);
+  return result.parts;
+}
+
+/**
+ * Fills in every `${{ }}` of a string. A string that is exactly one expression yields the raw
+ * value (a number stays a number); otherwise the values are joined as text. A part that is
+ * not known yet (dry-run) makes the whole value an Unknown that shows what is missing.
+ */
+export function interpolate(text: string, ctx: ExprContext): unknown {
+  if (!text.includes('${{')) return text;
+  const parts = scan(text);
+  const single = singleExpression(parts);
+  if (single) return evaluateExpression(single.source, ctx);
+  const values = parts.map((part) => (part.kind === 'text' ? part.text : evaluateExpression(part.source, ctx)));
+  const unknowns = values.filter((v): v is Unknown => v instanceof Unknown);
+  const joined = values.map(stringify).join('');
+  return unknowns.length ? new Unknown(unknowns.flatMap((u) => u.expressions), joined) : joined;
+}
+
+/** `interpolate` over every string of a value: objects and arrays are walked deeply. */
+export function resolveValue(value: unknown, ctx: ExprContext): unknown {
+  if (typeof value === 'string') return interpolate(value, ctx);
+  if (Array.isArray(value)) return value.map((item) => resolveValue(item, ctx));
+  if (isPlainObject(value)) {
+    const out: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) out[key] = resolveValue(item, ctx);
+    return out;
+  }
+  return value;
+}
+
+export interface Scriptified {
+  /** The script with each `${{ }}` replaced by `${OPSCTL_Vn}`: values never become code. */
+  readonly script: string;
+  /** `OPSCTL_Vn` → the value as text. */
+  readonly env: Readonly<Record<string, string>>;
+  /** The script with the values filled in, for plans and logs (redact before showing). */
+  readonly display: string;
+}
+
+/** Turns a shell script's expressions into environment variables (DESIGN.md §3 Injection). */
+export function scriptify(text: string, ctx: ExprContext, prefix = 'OPSCTL_V'): Scriptified {
+  if (!text.includes('${{')) return { script: text, env: {}, display: text };
+  const env: Record<string, string> = {};
+  const names = new Map<string, string>();
+  let script = '';
+  let display = '';
+  for (const part of scan(text)) {
+    if (part.kind === 'text') {
+      script += part.text;
+      display += part.text;
+      continue;
+    }
+    const shown = stringify(evaluateExpression(part.source, ctx));
+    let name = names.get(part.source);
+    if (!name) {
+      name = `${prefix}${names.size + 1}`;
+      names.set(part.source, name);
+      env[name] = shown;
+    }
+    script += `\${${name}}`;
+    display += shown;
+  }
+  return { script, env, display };
+}

@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { evaluateCondition, evaluateExpression, ExpressionError, interpolate, isUnknown, resolveValue, scriptify, type ExprContext } from '../../../src/expr';
+
+const ctx: ExprContext = {
+  params: { version: '1.2.3', replicas: 4, ratio: 0.5, force: false },
+  vars: { cluster: 'axiomcore-staging' },
+  secrets: { token: 's3cr3t' },
+  environment: { name: 'staging', protected: false, vars: { cluster: 'c' } },
+  env: { HOME: '/home/x' },
+  steps: { build: { status: 'succeeded', outputs: { image: 'api:1', rows: [{ n: 1 }, { n: 3 }] }, exit_code: 0, duration_ms: 1200 } },
+  run: { id: 'r-1', user: 'ana', dry_run: false, status: 'running', started_at: '2026-01-01T00:00:00Z' },
+};
+
+describe('evaluateExpression', () => {
+  it('does integer arithmetic on JS numbers and gives numbers back', () => {
+    expect(evaluateExpression('params.replicas * 2', ctx)).toBe(8);
+    expect(evaluateExpression('params.ratio * 2.0', ctx)).toBe(1);
+    expect(evaluateExpression('[1, "a", {"k": 2}]', ctx)).toEqual([1, 'a', { k: 2 }]);
+    expect(evaluateExpression('steps.build.duration_ms > 1000', ctx)).toBe(true);
+  });
+
+  it('supports macros over outputs', () => {
+    expect(evaluateExpression('steps.build.outputs.rows.all(r, r.n > 0)', ctx)).toBe(true);
+    expect(evaluateExpression('steps.build.outputs.rows.map(r, r.n * 2)', ctx)).toEqual([2, 6]);
+  });
+
+  it('explains a missing context or key', () => {
+    expect(() => evaluateExpression('incident.id', ctx)).toThrow('`incident` is only available inside an incident');
+    expect(() => evaluateExpression('params.nope', ctx)).toThrow(ExpressionError);
+    expect(() => evaluateExpression('params.nope', ctx)).toThrow('no value named `nope` in `${{ params.nope }}`');
+    expect(() => evaluateExpression('1 +', ctx)).toThrow('Unexpected token: EOF');
+  });
+
+  it('yields Unknown for outputs of steps that have not run', () => {
+    const dry = { ...ctx, unknownSteps: new Set(['rollout']) };
+    const value = evaluateExpression('steps.rollout.outputs.lb', dry);
+    expect(isUnknown(value)).toBe(true);
+    expect(String(value)).toBe('<unknown: steps.rollout.outputs.lb>');
+    expect(evaluateExpression('steps.build.outputs.image', dry)).toBe('api:1');
+  });
+});
+
+describe('evaluateCondition', () => {
+  it('reads run state through success(), failure(), always()', () => {
+    expect(evaluateCondition('success()', ctx)).toBe(true);
+    expect(evaluateCondition('${{ failure() }}', ctx)).toBe(false);
+    const failed = { ...ctx, steps: { a: { status: 'failed', outputs: {} } } };
+    expect(evaluateCondition('failure() && always()', failed)).toBe(true);
+    expect(evaluateCondition('success()', { ...ctx, run: { ...ctx.run!, status: 'failed' } })).toBe(false);
+  });
+
+  it('refuses a value that is not a boolean', () => {
+    expect(() => evaluateCondition('params.version', ctx)).toThrow('a condition must be true or false, but this one is the string "1.2.3"');
+  });
+
+  it('is decided at run time when it reads unknown outputs', () => {
+    const value = evaluateCondition('steps.plan.outputs.changes > 0', { ...ctx, unknownSteps: new Set(['plan']) });
+    expect(isUnknown(value) && value.display).toBe('<unknown: steps.plan.outputs.changes > 0>');
+  });
+});
+
+describe('interpolate and resolveValue', () => {
+  it('keeps the type of a lone expression and joins text otherwise', () => {
+    expect(interpolate('${{ params.replicas }}', ctx)).toBe(4);
+    expect(interpolate('n=${{ params.replicas }} v=${{ params.version }}', ctx)).toBe('n=4 v=1.2.3');
+    expect(interpolate('${{ vars.cluster }}-${{ environment.name }}', ctx)).toBe('axiomcore-staging-staging');
+    expect(interpolate('no expressions', ctx)).toBe('no expressions');
+  });
+
+  it('shows unknown parts inside text', () => {
+    const value = interpolate('lb=${{ steps.rollout.outputs.lb }}', { ...ctx, unknownSteps: new Set(['rollout']) });
+    expect(isUnknown(value) && value.display).toBe('lb=<unknown: steps.rollout.outputs.lb>');
+  });
+
+  it('walks objects and arrays', () => {
+    expect(resolveValue({ a: ['${{ params.replicas + 1 }}', 'x'], b: { c: '${{ run.user }}' }, d: 3 }, ctx)).toEqual({ a: [5, 'x'], b: { c: 'ana' }, d: 3 });
+  });
+});
+
+describe('scriptify', () => {
+  it('passes values as environment variables, never as code', () => {
+    const hostile = { ...ctx, params: { ...ctx.params, version: '$(rm -rf /)' } };
+    const result = scriptify('echo "deployed ${{ params.version }}" && echo $(( ${{ params.replicas }} * 2 )) ${{ params.version }}', hostile);
+    expect(result.script).toBe('echo "deployed ${OPSCTL_V1}" && echo $(( ${OPSCTL_V2} * 2 )) ${OPSCTL_V1}');
+    expect(result.env).toEqual({ OPSCTL_V1: '$(rm -rf /)', OPSCTL_V2: '4' });
+    expect(result.display).toBe('echo "deployed $(rm -rf /)" && echo $(( 4 * 2 )) $(rm -rf /)');
+  });
+
+  it('leaves a script without expressions alone', () => {
+    expect(scriptify('ls -l', ctx)).toEqual({ script: 'ls -l', env: {}, display: 'ls -l' });
+  });
+});
