@@ -43,7 +43,10 @@ export interface LockHolder {
   readonly heartbeatAt: string;
 }
 
-export type LockResult = { readonly acquired: true } | { readonly acquired: false; readonly holder: LockHolder };
+export type LockResult =
+  /** `takenOver`: the previous holder had died (dead pid on this host, or an expired heartbeat). */
+  | { readonly acquired: true; readonly takenOver?: { readonly holder: LockHolder; readonly reason: 'dead-process' | 'expired' } }
+  | { readonly acquired: false; readonly holder: LockHolder };
 
 export interface Incident {
   readonly id: string;

@@ -1,0 +1,86 @@
+import { mkdtemp, readFile, rm, appendFile, readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { FileStore } from '../../../src/state/file-store';
+import { runRecord, sampleEvents, storeContract } from './store-contract';
+
+const dirs: string[] = [];
+async function freshDir(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'opsctl-store-'));
+  dirs.push(dir);
+  return join(dir, '.opsctl');
+}
+afterAll(async () => {
+  await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
+});
+
+storeContract('file', async () => new FileStore({ dir: await freshDir() }));
+
+describe('FileStore on disk', () => {
+  it('lays out runs and journals as documented', async () => {
+    const dir = await freshDir();
+    const store = new FileStore({ dir });
+    const run = runRecord('20261122T143000-lay1');
+    await store.createRun(run);
+    await store.appendEvents(run.id, sampleEvents(run.id));
+    expect(JSON.parse(await readFile(join(dir, 'runs', run.id, 'run.json'), 'utf8'))).toEqual(run);
+    const lines = (await readFile(join(dir, 'runs', run.id, 'events.ndjson'), 'utf8')).split('\n');
+    expect(lines).toHaveLength(sampleEvents(run.id).length + 1);
+    expect(lines.at(-1)).toBe('');
+    // No temporary files are left behind by atomic writes.
+    expect((await readdir(join(dir, 'runs', run.id))).sort()).toEqual(['events.ndjson', 'run.json']);
+  });
+
+  it('reads a journal whose last line a crash cut short, and appends after it cleanly', async () => {
+    const dir = await freshDir();
+    const store = new FileStore({ dir });
+    const run = runRecord('20261122T143000-cut1');
+    await store.createRun(run);
+    const events = sampleEvents(run.id);
+    await store.appendEvents(run.id, events.slice(0, 3));
+    await appendFile(join(dir, 'runs', run.id, 'events.ndjson'), '{"type":"step.succeeded","step":"bu');
+    expect(await store.readEvents(run.id)).toEqual(events.slice(0, 3));
+    await store.appendEvents(run.id, events.slice(3));
+    expect(await store.readEvents(run.id)).toEqual(events);
+  });
+
+  it('refuses ids that would leave the state folder', async () => {
+    const store = new FileStore({ dir: await freshDir() });
+    await expect(store.createRun(runRecord('../escape'))).rejects.toThrow(/invalid run id/);
+    expect(await store.getRun('../../etc/passwd')).toBeUndefined();
+  });
+
+  it('sees a lock taken by another store on the same folder (another process)', async () => {
+    const dir = await freshDir();
+    const a = new FileStore({ dir });
+    const b = new FileStore({ dir });
+    const now = new Date().toISOString();
+    const holder = { key: 'deploy@prod', runId: 'run-a', user: 'ana', host: 'elsewhere', pid: 1, since: now, heartbeatAt: now };
+    expect((await a.acquireLock(holder)).acquired).toBe(true);
+    expect(await b.acquireLock({ ...holder, runId: 'run-b' })).toEqual({ acquired: false, holder });
+  });
+
+  it('judges staleness with the TTL and clock it is given', async () => {
+    const dir = await freshDir();
+    let now = Date.parse('2026-11-22T14:30:00.000Z');
+    const store = new FileStore({ dir, now: () => now, lockTtlMs: 60_000 });
+    const at = new Date(now).toISOString();
+    const holder = { key: 'k@e', runId: 'run-a', user: 'ana', host: 'elsewhere', pid: 1, since: at, heartbeatAt: at };
+    await store.acquireLock(holder);
+    now += 59_000;
+    expect((await store.acquireLock({ ...holder, runId: 'run-b' })).acquired).toBe(false);
+    now += 2_000;
+    expect(await store.acquireLock({ ...holder, runId: 'run-b' })).toMatchObject({ acquired: true, takenOver: { reason: 'expired' } });
+  });
+
+  it('stores lock keys with unusual characters in safe file names', async () => {
+    const dir = await freshDir();
+    const store = new FileStore({ dir });
+    const now = new Date().toISOString();
+    const key = '../deploy/prod name';
+    await store.acquireLock({ key, runId: 'r', user: 'u', host: 'h', pid: 1, since: now, heartbeatAt: now });
+    expect(await readdir(join(dir, 'locks'))).toEqual(['%2e.%2fdeploy%2fprod%20name.json']);
+    expect((await store.listLocks())[0]?.key).toBe(key);
+  });
+});
