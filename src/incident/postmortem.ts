@@ -5,25 +5,25 @@ import { targetsFor } from './policy';
 import type { TimelineItem } from './timeline';
 
 /**
- * The data `templates/postmortem.md` is rendered from. Every value is text a person reads, so the
- * template (plain `${{ }}` CEL, lists through `.map(…).join("\n")`) only arranges it.
+ * The data `templates/postmortem.md` is rendered from: the `incident` root of the expression
+ * context (the same root runbooks read inside an incident), grown with the lists a postmortem
+ * needs. Every value is text a person reads, so the template (plain `${{ }}` CEL, lists through
+ * `.map(…).join("\n")`) only arranges it.
  */
 export interface PostmortemContext {
-  readonly incident: {
-    readonly id: string;
-    readonly title: string;
-    readonly severity: SeverityName;
-    readonly initial_severity: SeverityName;
-    readonly status: Incident['status'];
-    readonly commander: string;
-    readonly started_at: string;
-    readonly acknowledged_at: string;
-    readonly mitigated_at: string;
-    readonly resolved_at: string;
-    readonly duration: string;
-    readonly summary: string;
-    readonly root_cause: string;
-  };
+  readonly id: string;
+  readonly title: string;
+  readonly severity: SeverityName;
+  readonly initial_severity: SeverityName;
+  readonly status: Incident['status'];
+  readonly commander: string;
+  readonly started_at: string;
+  readonly acknowledged_at: string;
+  readonly mitigated_at: string;
+  readonly resolved_at: string;
+  readonly duration: string;
+  readonly summary: string;
+  readonly root_cause: string;
   readonly severity_history: readonly { readonly at: string; readonly actor: string; readonly from: string; readonly to: string; readonly text: string }[];
   readonly times: readonly Milestone[];
   readonly timeline: readonly { readonly at: string; readonly time: string; readonly actor: string; readonly kind: string; readonly text: string }[];
@@ -58,25 +58,24 @@ export function postmortemContext(input: {
   const targets = targetsFor(policy, incident.severity);
   const changes = entries.filter((e) => e.kind === 'severity');
   const initial = severityField(changes[0]?.data?.from) ?? incident.severity;
+  const opener = entries.find((e) => e.kind === 'opened')?.actor ?? incident.commander;
   const end = incident.resolvedAt ? Date.parse(incident.resolvedAt) : Date.parse(input.generatedAt);
   return {
-    incident: {
-      id: incident.id,
-      title: incident.title,
-      severity: incident.severity,
-      initial_severity: initial,
-      status: incident.status,
-      commander: incident.commander,
-      started_at: incident.startedAt,
-      acknowledged_at: incident.acknowledgedAt ?? NOT_RECORDED,
-      mitigated_at: incident.mitigatedAt ?? NOT_RECORDED,
-      resolved_at: incident.resolvedAt ?? 'still open',
-      duration: formatDuration(Math.max(0, end - start)),
-      summary: incident.summary ?? '(no summary yet: `opsctl incident resolve --summary TEXT`)',
-      root_cause: incident.rootCause ?? '(not recorded: `opsctl incident resolve --root-cause TEXT`)',
-    },
+    id: incident.id,
+    title: incident.title,
+    severity: incident.severity,
+    initial_severity: initial,
+    status: incident.status,
+    commander: incident.commander,
+    started_at: incident.startedAt,
+    acknowledged_at: incident.acknowledgedAt ?? NOT_RECORDED,
+    mitigated_at: incident.mitigatedAt ?? NOT_RECORDED,
+    resolved_at: incident.resolvedAt ?? 'still open',
+    duration: formatDuration(Math.max(0, end - start)),
+    summary: incident.summary ?? '(no summary yet: `opsctl incident resolve --summary TEXT`)',
+    root_cause: incident.rootCause ?? '(not recorded: `opsctl incident resolve --root-cause TEXT`)',
     severity_history: [
-      { at: incident.startedAt, actor: incident.commander, from: '', to: initial, text: `opened as ${initial}` },
+      { at: incident.startedAt, actor: opener, from: '', to: initial, text: `opened as ${initial}` },
       ...changes.map((e) => {
         const from = severityField(e.data?.from) ?? '?';
         const to = severityField(e.data?.to) ?? '?';
