@@ -1,0 +1,237 @@
+import type { EventSink, RunEvent, RunEventBody } from '../engine/events';
+import type { Approval, StateStore } from './store';
+import type { Redactor } from './redactor';
+
+export interface JournalOptions {
+  readonly store: StateStore;
+  readonly runId: string;
+  readonly redactor: Redactor;
+  /** Output kept from the start of each step, in characters. */
+  readonly headChars?: number;
+  /** Output kept from the end of each step, in characters. */
+  readonly tailChars?: number;
+  /** Output of a long step is written at least this often (ms), even between transitions. */
+  readonly flushEveryMs?: number;
+  /** Keep the run record's status, end time and approvals in step with the events. */
+  readonly updateRecord?: boolean;
+  /** A failed write; the run goes on (the journal is evidence, not a gate), the caller reports it. */
+  readonly onError?: (error: unknown) => void;
+}
+
+type StepOutputEvent = Extract<RunEvent, { type: 'step.output' | 'step.progress' }>;
+
+interface StepOutputState {
+  headUsed: number;
+  tail: StepOutputEvent[];
+  tailUsed: number;
+  droppedLines: number;
+  droppedChars: number;
+  firstDroppedSeq?: number;
+  firstDroppedTs?: string;
+}
+
+const KiB = 1024;
+
+/**
+ * The journal: an EventSink that writes a run's events to the StateStore.
+ * Transitions (`step.started`, `step.succeeded`, `run.finished`, …) are made durable at once,
+ * with everything buffered before them; output and progress lines are buffered in between, so a
+ * chatty step costs one fsync per batch, not per line. Every event is redacted first. Output is
+ * capped per step (the first and the last part are kept, with a `log` line saying how much was
+ * left out), so 1 GiB of output still makes a journal of bounded size.
+ */
+export class JournalSink implements EventSink {
+  readonly #options: JournalOptions;
+  readonly #headChars: number;
+  readonly #tailChars: number;
+  #buffer: RunEvent[] = [];
+  readonly #steps = new Map<string, StepOutputState>();
+  #chain: Promise<void> = Promise.resolve();
+  #timer: NodeJS.Timeout | undefined;
+  #approvals: Approval[] = [];
+  #failure: unknown;
+  #closed = false;
+
+  constructor(options: JournalOptions) {
+    this.#options = options;
+    this.#headChars = options.headChars ?? 64 * KiB;
+    this.#tailChars = options.tailChars ?? 64 * KiB;
+  }
+
+  /** The first write that failed, if any. */
+  get failure(): unknown {
+    return this.#failure;
+  }
+
+  emit(raw: RunEvent): void {
+    if (this.#closed) return;
+    const event = this.#options.redactor.redactValue(raw) as RunEvent;
+    if (event.type === 'step.output' || event.type === 'step.progress') {
+      this.#capture(event);
+      this.#armTimer();
+      return;
+    }
+    if (isStepEnd(event) || event.type === 'step.retrying') this.#releaseTail(event.step);
+    this.#buffer.push(event);
+    if (isTransition(event)) this.#flush();
+    else this.#armTimer();
+    if (this.#options.updateRecord) this.#track(event);
+  }
+
+  /** Resolves when every event emitted so far is durable. */
+  flush(): Promise<void> {
+    this.#flush();
+    return this.#chain;
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return this.#chain;
+    for (const step of this.#steps.keys()) this.#releaseTail(step);
+    this.#flush();
+    this.#closed = true;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    return this.#chain;
+  }
+
+  #capture(event: StepOutputEvent): void {
+    const size = textOf(event).length;
+    let state = this.#steps.get(event.step);
+    if (!state) {
+      state = { headUsed: 0, tail: [], tailUsed: 0, droppedLines: 0, droppedChars: 0 };
+      this.#steps.set(event.step, state);
+    }
+    if (state.headUsed + size <= this.#headChars && state.tail.length === 0) {
+      state.headUsed += size;
+      this.#buffer.push(event);
+      return;
+    }
+    state.tail.push(event);
+    state.tailUsed += size;
+    while (state.tailUsed > this.#tailChars && state.tail.length > 0) {
+      const dropped = state.tail.shift() as StepOutputEvent;
+      const droppedSize = textOf(dropped).length;
+      state.tailUsed -= droppedSize;
+      state.droppedLines += 1;
+      state.droppedChars += droppedSize;
+      state.firstDroppedSeq ??= dropped.seq;
+      state.firstDroppedTs ??= dropped.ts;
+    }
+  }
+
+  /** At the end of a step (or attempt): the truncation note, then the kept tail, into the buffer. */
+  #releaseTail(step: string): void {
+    const state = this.#steps.get(step);
+    if (!state) return;
+    this.#steps.delete(step);
+    if (state.droppedLines > 0) {
+      this.#buffer.push({
+        type: 'log',
+        step,
+        level: 'warn',
+        message: `output truncated: ${state.droppedLines} line${state.droppedLines === 1 ? '' : 's'} (${formatSize(state.droppedChars)}) not journaled; the first ${formatSize(this.#headChars)} and the last ${formatSize(this.#tailChars)} are kept`,
+        runId: this.#options.runId,
+        seq: state.firstDroppedSeq ?? 0,
+        ts: state.firstDroppedTs ?? new Date().toISOString(),
+      });
+    }
+    this.#buffer.push(...state.tail);
+  }
+
+  #flush(): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    if (this.#buffer.length === 0) return;
+    const batch = this.#buffer;
+    this.#buffer = [];
+    this.#enqueue(() => this.#options.store.appendEvents(this.#options.runId, batch));
+  }
+
+  #armTimer(): void {
+    if (this.#timer || this.#closed) return;
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      this.#flush();
+    }, this.#options.flushEveryMs ?? 1000);
+    this.#timer.unref();
+  }
+
+  #enqueue(task: () => Promise<void>): void {
+    this.#chain = this.#chain.then(task).catch((error: unknown) => {
+      if (this.#failure === undefined) {
+        this.#failure = error;
+        this.#options.onError?.(error);
+      }
+    });
+  }
+
+  #track(event: RunEvent): void {
+    const { store, runId } = this.#options;
+    switch (event.type) {
+      case 'step.confirmed':
+        this.#approvals = [...this.#approvals, { step: event.step, by: event.by, via: event.via, at: event.ts }];
+        {
+          const approvals = this.#approvals;
+          this.#enqueue(() => store.updateRun(runId, { approvals }));
+        }
+        return;
+      case 'run.finished':
+        this.#enqueue(() => store.updateRun(runId, { status: event.status, endedAt: event.ts }));
+        return;
+      default:
+        return;
+    }
+  }
+}
+
+function textOf(event: StepOutputEvent): string {
+  return event.type === 'step.output' ? event.text : event.message;
+}
+
+type StepEnd = Extract<RunEventBody, { type: 'step.succeeded' | 'step.failed' | 'step.timed-out' | 'step.cancelled' | 'step.skipped' }>;
+
+function isStepEnd(event: RunEvent): event is RunEvent & StepEnd {
+  switch (event.type) {
+    case 'step.succeeded':
+    case 'step.failed':
+    case 'step.timed-out':
+    case 'step.cancelled':
+    case 'step.skipped':
+      return true;
+    default:
+      return false;
+  }
+}
+
+/** Events after which the journal must be on disk: every state change of a step or the run. */
+export function isTransition(event: RunEvent): boolean {
+  switch (event.type) {
+    case 'step.output':
+    case 'step.progress':
+    case 'log':
+    case 'step.planned':
+      return false;
+    case 'run.started':
+    case 'run.finished':
+    case 'step.skipped':
+    case 'step.awaiting-confirmation':
+    case 'step.confirmed':
+    case 'step.declined':
+    case 'step.started':
+    case 'step.retrying':
+    case 'step.succeeded':
+    case 'step.failed':
+    case 'step.timed-out':
+    case 'step.cancelled':
+    case 'step.rolling-back':
+    case 'step.rolled-back':
+    case 'step.rollback-failed':
+      return true;
+  }
+}
+
+function formatSize(chars: number): string {
+  if (chars < KiB) return `${chars} B`;
+  if (chars < KiB * KiB) return `${(chars / KiB).toFixed(chars < 10 * KiB ? 1 : 0)} KiB`;
+  return `${(chars / KiB / KiB).toFixed(1)} MiB`;
+}
