@@ -24,6 +24,8 @@ export interface ExprContext {
   readonly steps?: Readonly<Record<string, StepState>>;
   readonly run?: RunInfo;
   readonly incident?: Readonly<Record<string, unknown>>;
+  /** Checklist reports only (`opsctl checklist --report`): items, counts and summary. */
+  readonly checklist?: Readonly<Record<string, unknown>>;
   /** Steps whose outputs are not known (dry-run): reading `steps.X.*` yields an Unknown. */
   readonly unknownSteps?: ReadonlySet<string>;
 }

@@ -55,6 +55,7 @@ function activation(ctx: ExprContext): Record<string, unknown> {
     steps: ctx.steps,
     run: ctx.run,
     incident: ctx.incident,
+    checklist: ctx.checklist,
   };
   for (const [name, value] of Object.entries(roots)) if (value !== undefined) out[name] = toCel(value);
   return out;
