@@ -114,6 +114,12 @@ export interface ActionContext extends PlanContext {
   progress(message: string): void;
   /** A value that must never be shown (a token read from a response, a password). */
   registerSecret(value: string): void;
+  /**
+   * Set when the engine already passed this step's gate (it asked the person, or `--yes`, or
+   * `--approve STEP`): a `confirm` step then succeeds without asking again, and a `manual` step
+   * counts `--approve STEP` as "done". Absent: the adapter asks through `prompter` itself.
+   */
+  readonly approval?: { readonly via: 'prompt' | 'yes' | 'approve'; readonly by: string };
   /** `runbook:` steps call another runbook; its events nest under this step. */
   runRunbook(name: string, params: Readonly<Record<string, unknown>>): Promise<ActionOutcome>;
 }
