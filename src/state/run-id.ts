@@ -1,0 +1,13 @@
+import { randomBytes } from 'node:crypto';
+
+/**
+ * Run ids sort by start time and are short enough to type: `20261122T143000-ab12`
+ * (UTC, to the second, then four random hex digits).
+ */
+export function newRunId(now: number, random: () => string = () => randomBytes(2).toString('hex')): string {
+  const iso = new Date(now).toISOString(); // 2026-11-22T14:30:00.000Z
+  const stamp = `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}T${iso.slice(11, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}`;
+  return `${stamp}-${random()}`;
+}
+
+export const RUN_ID_PATTERN = /^\d{8}T\d{6}-[0-9a-f]{4,}$/;
