@@ -1,0 +1,35 @@
+import { createHash } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
+import type { Diagnostic } from './diagnostics';
+import { displayPath, SourceFile } from './source-file';
+
+/** Runbooks and configs are small; anything bigger is a mistake or an attack. */
+export const MAX_FILE_BYTES = 1024 * 1024;
+
+export type ReadResult =
+  | { readonly ok: true; readonly source: SourceFile; readonly absolute: string; readonly hash: string }
+  | { readonly ok: false; readonly diagnostics: readonly Diagnostic[] };
+
+export async function readSource(absolute: string, cwd = process.cwd()): Promise<ReadResult> {
+  const shown = displayPath(absolute, cwd);
+  const fail = (code: string, message: string, hint?: string): ReadResult => ({
+    ok: false,
+    diagnostics: [{ severity: 'error', code, message, range: { file: shown, line: 1, col: 1, offset: 0, endOffset: 0 }, ...(hint ? { hint } : {}) }],
+  });
+  let size: number;
+  try {
+    const info = await stat(absolute);
+    if (info.isDirectory()) return fail('not-a-file', `\`${shown}\` is a folder, not a runbook file`);
+    size = info.size;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return fail('not-found', `\`${shown}\` does not exist`);
+    return fail('unreadable', `cannot read \`${shown}\`: ${code ?? String(error)}`);
+  }
+  if (size > MAX_FILE_BYTES) {
+    return fail('too-large', `\`${shown}\` is ${(size / 1024 / 1024).toFixed(1)} MiB; files over 1 MiB are refused`, 'split the runbook, or check that this is the file you meant');
+  }
+  const bytes = await readFile(absolute);
+  const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
+  return { ok: true, source: new SourceFile(shown, text), absolute, hash: createHash('sha256').update(bytes).digest('hex') };
+}
