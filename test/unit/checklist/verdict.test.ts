@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { collectSteps } from '../../../src/checklist/collect';
+import { checklistItems, reportedLines, summaryLine } from '../../../src/checklist/verdict';
+import type { RunEventBody } from '../../../src/engine/events';
+import { graphOf } from './graph';
+
+function feed(events: RunEventBody[]) {
+  const collector = collectSteps();
+  events.forEach((body, i) => collector.sink.emit({ ...body, runId: 'r1', seq: i + 1, ts: `2026-01-01T00:00:0${i}Z` } as Parameters<typeof collector.sink.emit>[0]));
+  return collector;
+}
+
+const graph = graphOf([
+  { id: 'disk', title: 'Disk space', kind: 'shell' },
+  { id: 'errors', title: 'Error rate', kind: 'shell' },
+  { id: 'api', title: 'API up', kind: 'http', input: { url: 'http://x', expect: { status: 200 } } },
+  { id: 'docker', title: 'Resource usage', kind: 'shell' },
+  { id: 'review', title: 'Review logs', kind: 'manual' },
+]);
+
+describe('checklist verdicts', () => {
+  it('reads pass, warn and fail with the measured value next to the expectation', () => {
+    const c = feed([
+      { type: 'run.started', runbook: 'daily', title: 'Daily', dryRun: false, params: {} },
+      { type: 'step.started', step: 'disk', attempt: 1, effect: 'read' },
+      { type: 'step.output', step: 'disk', stream: 'stdout', text: 'value: 12.5 GB free on /tmp\nexpect: > 10 GB free\nverdict: warn\n' },
+      { type: 'step.succeeded', step: 'disk', durationMs: 5, outputs: { value: '12.5 GB free on /tmp', expect: '> 10 GB free', verdict: 'warn' } },
+      { type: 'step.started', step: 'errors', attempt: 1, effect: 'read' },
+      { type: 'step.output', step: 'errors', stream: 'stdout', text: 'value: 3.20%' },
+      { type: 'step.output', step: 'errors', stream: 'stdout', text: 'expect: < 1% of requests' },
+      { type: 'step.output', step: 'errors', stream: 'stdout', text: 'verdict: fail' },
+      { type: 'step.failed', step: 'errors', durationMs: 5, reason: 'exit-non-zero', message: 'exited with code 1\nmore', exitCode: 1 },
+      { type: 'step.succeeded', step: 'api', durationMs: 5, outputs: { status: 200 } },
+      { type: 'step.skipped', step: 'docker', reason: 'params.container != "" is false' },
+      { type: 'run.finished', status: 'failed', durationMs: 30 },
+    ]);
+    const items = checklistItems(graph, c.records);
+    expect(items).toEqual([
+      { id: 'disk', title: 'Disk space', verdict: 'warn', value: '12.5 GB free on /tmp', expect: '> 10 GB free', note: '' },
+      { id: 'errors', title: 'Error rate', verdict: 'fail', value: '3.20%', expect: '< 1% of requests', note: 'exited with code 1' },
+      { id: 'api', title: 'API up', verdict: 'pass', value: 'HTTP 200', expect: 'HTTP 200', note: '' },
+      { id: 'docker', title: 'Resource usage', verdict: 'skip', value: '', expect: '', note: 'params.container != "" is false' },
+      { id: 'review', title: 'Review logs', verdict: 'not-run', value: '', expect: 'done', note: 'not run: the checklist stopped before it' },
+    ]);
+    expect(summaryLine(items)).toBe('5 items: 1 pass, 1 warn, 1 fail, 1 skipped, 1 not run');
+    expect(c.run).toMatchObject({ runId: 'r1', status: 'failed' });
+  });
+
+  it('ignores the steps of called runbooks and keeps the last reported line', () => {
+    const c = feed([
+      { type: 'step.output', step: 'disk/inner', stream: 'stdout', text: 'value: nested' },
+      { type: 'step.output', step: 'disk', stream: 'stdout', text: 'value: first\nvalue: second\n' },
+      { type: 'step.succeeded', step: 'disk', durationMs: 1, outputs: {} },
+    ]);
+    expect(c.records.has('disk/inner')).toBe(false);
+    expect(checklistItems(graph, c.records)[0]).toMatchObject({ verdict: 'pass', value: 'second' });
+  });
+
+  it('parses only whole reported lines', () => {
+    expect(reportedLines('the value: is not at the start\nexpect:  two spaces\nverdict: pass  \n')).toEqual({ expect: ' two spaces', verdict: 'pass' });
+  });
+});
