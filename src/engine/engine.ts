@@ -1,0 +1,308 @@
+import type { ActionOutcome } from '../adapters/types';
+import type { Step } from '../runbook/model';
+import type { Approval } from '../state/store';
+import { errorMessage, usageError } from '../util/errors';
+import { createEmitter, nestedEmitter } from './emitter';
+import type { RunStatus, StepStatus } from './events';
+import { exprContext } from './expr-context';
+import { applyParams } from './params';
+import { approveErrors, planRun, unapprovedGates, type Gate, type RunPlan } from './plan';
+import { stepPath, type RunContext, type RunOptions, type StepState } from './run-context';
+import { executeStep, skip, type StepEnd } from './run-step';
+import { readySteps, type SlotState } from './scheduler';
+import { rollback, type UndoError } from './undo';
+
+export type { RunOptions, ResumeOptions, CompletedStep } from './run-context';
+
+export interface StepResult {
+  readonly id: string;
+  readonly phase: 'main' | 'finally';
+  readonly title?: string;
+  readonly status: StepStatus;
+  readonly attempts: number;
+  readonly durationMs?: number;
+  readonly outputs: Readonly<Record<string, unknown>>;
+  readonly exitCode?: number;
+  readonly reason?: string;
+  readonly message?: string;
+  readonly skipReason?: string;
+  readonly undo?: { readonly status: 'rolled-back' | 'rollback-failed'; readonly message?: string };
+  readonly undoFacts?: Readonly<Record<string, unknown>>;
+}
+
+export interface RunResult {
+  readonly runId: string;
+  readonly status: RunStatus;
+  readonly durationMs: number;
+  readonly steps: readonly StepResult[];
+  /** The step that failed first (the one that stopped the run). */
+  readonly failedStep?: string;
+  readonly error?: string;
+  readonly undoErrors: readonly UndoError[];
+  readonly approvals: readonly Approval[];
+  /** Gates that stopped a run without a terminal before its first side effect. */
+  readonly unapproved: readonly Gate[];
+  readonly plan: RunPlan;
+}
+
+/**
+ * Runs a step graph. Everything it touches is passed in (registry, prompter, sink, clock, signal,
+ * redactor, expressions), so tests drive it with fakes. Outcomes are data: a failed step is a
+ * `failed` result, not an exception; it throws only for a usage mistake (a selection naming no
+ * step) or when `beforeFirstSideEffect` throws (a lock held by another run).
+ */
+export async function runGraph(o: RunOptions): Promise<RunResult> {
+  const graph = o.graph;
+  const emit = o.nested ? nestedEmitter(o.nested.emit, o.nested.prefix, graph.runbook.name) : createEmitter(o.runId, o.sink, o.clock, o.redactor);
+  const completed = new Set(Object.keys(o.resume?.completed ?? {}));
+  const plan = planRun(graph, o.registry, {
+    ...(o.selection ? { selection: o.selection } : {}),
+    completed,
+    ...(o.resume?.interrupted ? { interrupted: o.resume.interrupted } : {}),
+    ...(o.resume?.rerunInterrupted ? { rerunInterrupted: true } : {}),
+  });
+  if (!o.nested) {
+    const errors = [...plan.errors, ...approveErrors(plan, o.approvals?.approve ?? [])];
+    if (errors.length > 0) throw usageError(errors.join('\n'), 'see the step ids with `opsctl graph RUNBOOK`');
+  }
+
+  const started = o.clock.now();
+  const gates = new Map<string, Gate[]>();
+  for (const gate of plan.gates) gates.set(gate.step, [...(gates.get(gate.step) ?? []), gate]);
+  const rc: RunContext = {
+    options: o,
+    emit,
+    states: new Map(),
+    unknownSteps: new Set(),
+    startedAt: new Date(started).toISOString(),
+    vars: {},
+    status: 'running',
+    approvals: [],
+    completions: [],
+    signal: o.signal ?? new AbortController().signal,
+    promptChain: Promise.resolve(),
+    gates,
+    runChild: (parent, name, params, signal) => runChild(rc, parent, name, params, signal),
+  };
+  const allSteps: Step[] = [...graph.order.map((id) => graph.steps.get(id)!), ...graph.finally];
+  for (const step of allSteps) rc.states.set(step.id, { status: 'pending', outputs: {}, attempts: 0 });
+
+  emit({
+    type: 'run.started',
+    runbook: graph.runbook.name,
+    title: graph.runbook.title,
+    dryRun: o.dryRun ?? false,
+    params: redactParams(o),
+    ...(o.environment ? { environment: o.environment.name } : {}),
+    ...(o.resume?.fromRunId ? { resumedFrom: o.resume.fromRunId } : {}),
+  });
+
+  const finish = async (status: RunStatus, extra: { failedStep?: string; error?: string; undoErrors?: UndoError[]; unapproved?: Gate[] } = {}): Promise<RunResult> => {
+    const durationMs = o.clock.now() - started;
+    emit({ type: 'run.finished', status, durationMs, ...(extra.failedStep ? { failedStep: extra.failedStep } : {}), ...(extra.error ? { error: extra.error } : {}) });
+    if (!o.nested) await o.sink.close?.();
+    return {
+      runId: o.runId,
+      status,
+      durationMs,
+      steps: allSteps.map((step) => stepResult(step, rc.states.get(step.id)!)),
+      ...(extra.failedStep ? { failedStep: extra.failedStep } : {}),
+      ...(extra.error ? { error: o.redactor.redact(extra.error) } : {}),
+      undoErrors: extra.undoErrors ?? [],
+      approvals: rc.approvals,
+      unapproved: extra.unapproved ?? [],
+      plan,
+    };
+  };
+
+  try {
+    for (const [name, value] of Object.entries(graph.runbook.vars)) {
+      rc.vars = { ...rc.vars, [name]: o.expr.resolveValue(value, exprContext(rc)) };
+    }
+  } catch (error) {
+    return finish('failed', { error: `the runbook's vars could not be evaluated: ${errorMessage(error)}` });
+  }
+
+  if (!o.dryRun && !o.prompter.interactive) {
+    const unapproved = unapprovedGates(plan, o.approvals ?? { yes: false, approve: [] }).filter((gate) =>
+      plan.steps.some((step) => step.id === gate.step && step.disposition.type === 'run'),
+    );
+    if (unapproved.length > 0) {
+      const names = unapproved.map((gate) => stepPath(rc, gate.step));
+      for (const gate of unapproved) emit({ type: 'step.declined', step: gate.step, by: o.user, reason: `no terminal to ask; pass --approve ${stepPath(rc, gate.step)} or --yes` });
+      return finish('not-confirmed', {
+        unapproved,
+        error: `${names.length === 1 ? 'a step needs' : `${names.length} steps need`} confirmation and there is no terminal to ask: ${names.map((n) => `\`${n}\``).join(', ')}; nothing was run. Pass ${names.map((n) => `--approve ${n}`).join(' ')} (or --yes for every gate)`,
+      });
+    }
+  }
+
+  if (!o.dryRun && o.beforeFirstSideEffect) {
+    try {
+      await o.beforeFirstSideEffect();
+    } catch (error) {
+      await finish('failed', { error: errorMessage(error) });
+      throw error;
+    }
+  }
+
+  for (const planned of plan.steps) {
+    const step = allSteps.find((s) => s.id === planned.id)!;
+    const state = rc.states.get(planned.id)!;
+    if (planned.disposition.type === 'restored') {
+      const previous = o.resume!.completed[planned.id]!;
+      state.status = 'succeeded';
+      state.outputs = { ...previous.outputs };
+      if (previous.exitCode !== undefined) state.exitCode = previous.exitCode;
+      if (previous.undoFacts) state.undoFacts = previous.undoFacts;
+      rc.completions.push(planned.id);
+      emit({ type: 'step.skipped', step: planned.id, reason: `already succeeded${o.resume?.fromRunId ? ` in run ${o.resume.fromRunId}` : ''}; outputs restored` });
+    } else if (planned.disposition.type === 'deselected') {
+      skip(rc, step, state, planned.disposition.reason);
+    }
+  }
+
+  // Main phase: the scheduler starts ready steps; the first failure stops new starts.
+  const slots = new Map<string, SlotState>();
+  for (const planned of plan.steps) if (planned.phase === 'main') slots.set(planned.id, planned.disposition.type === 'run' ? 'waiting' : 'settled');
+  const running = new Map<string, Promise<void>>();
+  let failedStep: string | undefined;
+  let declined = false;
+  let stopping = false;
+  const concurrency = o.concurrency ?? graph.runbook.concurrency;
+  const onEnd = (id: string, end: StepEnd) => {
+    slots.set(id, 'settled');
+    running.delete(id);
+    switch (end) {
+      case 'ok':
+      case 'continue':
+        return;
+      case 'failed':
+        failedStep ??= id;
+        stopping = true;
+        return;
+      case 'declined':
+        declined = true;
+        stopping = true;
+        return;
+      case 'cancelled':
+        if (!rc.signal.aborted) failedStep ??= id;
+        stopping = true;
+        return;
+      default: {
+        const never: never = end;
+        throw new Error(`unexpected step end ${String(never)}`);
+      }
+    }
+  };
+  for (;;) {
+    if (rc.signal.aborted) stopping = true;
+    const ready = readySteps({ order: graph.order, needs: (id) => graph.steps.get(id)?.needs ?? [], state: slots, concurrency, stopping });
+    for (const id of ready) {
+      slots.set(id, 'running');
+      const step = graph.steps.get(id)!;
+      running.set(
+        id,
+        executeStep(rc, step).then(
+          (end) => onEnd(id, end),
+          (error: unknown) => {
+            const state = rc.states.get(id)!;
+            state.status = 'failed';
+            state.reason = 'unknown-error';
+            state.message = errorMessage(error);
+            emit({ type: 'step.failed', step: id, durationMs: 0, reason: 'unknown-error', message: state.message });
+            onEnd(id, 'failed');
+          },
+        ),
+      );
+    }
+    if (running.size === 0) break;
+    await Promise.race(running.values());
+  }
+
+  const cancelled = rc.signal.aborted;
+  const failedState = failedStep ? rc.states.get(failedStep) : undefined;
+  const stopReason = cancelled ? 'the run was cancelled' : failedStep ? `\`${failedStep}\` failed` : declined ? 'a confirmation was declined' : '';
+  for (const [id, slot] of slots) {
+    if (slot === 'waiting') skip(rc, graph.steps.get(id)!, rc.states.get(id)!, `not started: ${stopReason}`);
+  }
+
+  let status: RunStatus = cancelled ? 'cancelled' : failedStep ? 'failed' : declined ? 'not-confirmed' : o.dryRun ? 'planned' : 'succeeded';
+  let error = failedState ? `step \`${stepPath(rc, failedStep!)}\` ${failedState.status === 'timed-out' ? 'timed out' : 'failed'}: ${failedState.message ?? failedState.reason}` : undefined;
+  if (cancelled) error = `cancelled: ${errorMessage(rc.signal.reason)}`;
+  if (declined && !error) error = 'a confirmation was declined; the run stopped';
+
+  let undoErrors: UndoError[] = [];
+  if (status === 'failed' && graph.runbook.onFailure === 'rollback' && !o.dryRun) {
+    rc.status = status;
+    undoErrors = await rollback(rc, graph);
+    if (undoErrors.length > 0) {
+      error = `${error}; and the rollback failed too: ${undoErrors.map((u) => `undo of \`${u.step}\`: ${u.message}`).join('; ')}`;
+    }
+  }
+
+  // Finally steps always run, with a signal of their own: a cancelled run still cleans up.
+  rc.status = status;
+  rc.signal = o.nested ? rc.signal : new AbortController().signal;
+  for (const step of graph.finally) {
+    const planned = plan.steps.find((p) => p.id === step.id && p.phase === 'finally');
+    if (planned?.disposition.type !== 'run') continue;
+    const end = await executeStep(rc, step);
+    if (end === 'failed' && (status === 'succeeded' || status === 'planned')) {
+      status = 'failed';
+      failedStep = step.id;
+      error = `finally step \`${stepPath(rc, step.id)}\` failed: ${rc.states.get(step.id)!.message ?? ''}`;
+    }
+  }
+
+  return finish(status, { ...(failedStep ? { failedStep } : {}), ...(error ? { error } : {}), undoErrors });
+}
+
+async function runChild(rc: RunContext, parent: string, name: string, params: Readonly<Record<string, unknown>>, signal: AbortSignal): Promise<ActionOutcome> {
+  const o = rc.options;
+  const path = stepPath(rc, parent);
+  if (!o.loadRunbook) return { type: 'failure', reason: 'invalid-input', message: 'this run cannot call other runbooks (no runbook loader)' };
+  let graph;
+  try {
+    graph = await o.loadRunbook(name);
+  } catch (error) {
+    return { type: 'failure', reason: 'invalid-input', message: `runbook \`${name}\` could not be loaded: ${errorMessage(error)}` };
+  }
+  const applied = applyParams(graph.runbook.params, params, name);
+  if (!applied.ok) {
+    const problems = [...applied.missing.map((spec) => `param \`${spec.name}\` is required`), ...applied.invalid];
+    return { type: 'failure', reason: 'invalid-input', message: `runbook \`${name}\`: ${problems.join('; ')}` };
+  }
+  const { selection: _selection, resume: _resume, beforeFirstSideEffect: _before, concurrency: _concurrency, ...inherited } = o;
+  const result = await runGraph({ ...inherited, graph, params: applied.values, signal, nested: { emit: rc.emit, prefix: parent, path } });
+  const steps: Record<string, unknown> = {};
+  for (const step of result.steps) steps[step.id] = { status: step.status, outputs: step.outputs };
+  if (result.status === 'succeeded' || result.status === 'planned') return { type: 'success', outputs: { status: result.status, steps } };
+  const reason = result.status === 'not-confirmed' ? 'declined' : result.status === 'cancelled' ? 'cancelled' : 'runbook-failed';
+  return { type: 'failure', reason, message: `runbook \`${name}\` ${result.status}${result.error ? `: ${result.error}` : ''}`, outputs: { status: result.status, steps } };
+}
+
+function redactParams(o: RunOptions): Record<string, unknown> {
+  const secret = new Set(o.graph.runbook.params.filter((p) => p.secret).map((p) => p.name));
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(o.params)) out[key] = secret.has(key) ? '***' : value;
+  return out;
+}
+
+function stepResult(step: Step, state: StepState): StepResult {
+  return {
+    id: step.id,
+    phase: step.phase,
+    ...(step.title ? { title: step.title } : {}),
+    status: state.status,
+    attempts: state.attempts,
+    outputs: state.outputs,
+    ...(state.durationMs !== undefined ? { durationMs: state.durationMs } : {}),
+    ...(state.exitCode !== undefined ? { exitCode: state.exitCode } : {}),
+    ...(state.reason ? { reason: state.reason } : {}),
+    ...(state.message ? { message: state.message } : {}),
+    ...(state.skipReason ? { skipReason: state.skipReason } : {}),
+    ...(state.undo ? { undo: state.undo } : {}),
+    ...(state.undoFacts ? { undoFacts: state.undoFacts } : {}),
+  };
+}

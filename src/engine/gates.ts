@@ -1,0 +1,57 @@
+import type { Approval } from '../state/store';
+import type { RunContext } from './run-context';
+import { stepPath } from './run-context';
+
+export type GateResult = { readonly type: 'approved'; readonly approval: Approval } | { readonly type: 'declined'; readonly reason: string };
+
+/**
+ * Passes one gate: through `--yes` / `--approve STEP`, else by asking the person (one prompt at a
+ * time). Without a terminal it is declined; the up-front check normally stopped the run before.
+ */
+export async function passGate(rc: RunContext, stepId: string, message: string): Promise<GateResult> {
+  const o = rc.options;
+  const path = stepPath(rc, stepId);
+  const now = () => new Date(o.clock.now()).toISOString();
+  const approvals = o.approvals ?? { yes: false, approve: [] };
+  const via = approvals.approve.includes(path) ? 'approve' : approvals.yes ? 'yes' : undefined;
+  if (via) {
+    const approval = { step: path, by: o.user, via, at: now() } as const;
+    rc.emit({ type: 'step.confirmed', step: stepId, by: o.user, via });
+    rc.approvals.push(approval);
+    return { type: 'approved', approval };
+  }
+  rc.emit({ type: 'step.awaiting-confirmation', step: stepId, message });
+  const previous = rc.promptChain;
+  let release: () => void = () => undefined;
+  rc.promptChain = new Promise<void>((resolve) => (release = resolve));
+  await previous;
+  try {
+    if (rc.signal.aborted) return decline(rc, stepId, 'the run was cancelled');
+    const answer = await o.prompter.confirm(message, { default: false });
+    switch (answer.type) {
+      case 'answered':
+        if (!answer.value) return decline(rc, stepId, 'declined at the prompt');
+        {
+          const approval = { step: path, by: o.user, via: 'prompt', at: now() } as const;
+          rc.emit({ type: 'step.confirmed', step: stepId, by: o.user, via: 'prompt' });
+          rc.approvals.push(approval);
+          return { type: 'approved', approval };
+        }
+      case 'cancelled':
+        return decline(rc, stepId, 'the prompt was cancelled');
+      case 'no-terminal':
+        return decline(rc, stepId, `no terminal to ask; pass --approve ${path} or --yes`);
+      default: {
+        const never: never = answer;
+        throw new Error(`unexpected answer ${JSON.stringify(never)}`);
+      }
+    }
+  } finally {
+    release();
+  }
+}
+
+function decline(rc: RunContext, stepId: string, reason: string): GateResult {
+  rc.emit({ type: 'step.declined', step: stepId, by: rc.options.user, reason });
+  return { type: 'declined', reason };
+}

@@ -1,0 +1,195 @@
+import type { AdapterRegistry, Effect } from '../adapters/types';
+import type { Step, StepGraph } from '../runbook/model';
+
+/** Which steps a run carries out, which ask for a confirmation, and why the others do not run. */
+export interface RunPlan {
+  readonly steps: readonly PlannedStep[];
+  /** Every gate of the run, known before the first side effect (DESIGN.md §3 Confirmations). */
+  readonly gates: readonly Gate[];
+  /** Selection flags naming steps that do not exist, in words a person can act on. */
+  readonly errors: readonly string[];
+}
+
+export type Disposition =
+  | { readonly type: 'run' }
+  /** Left out by `--only`, `--skip` or `--from`. */
+  | { readonly type: 'deselected'; readonly reason: string }
+  /** Succeeded in the run being resumed: not run again, its outputs restored. */
+  | { readonly type: 'restored' };
+
+export interface PlannedStep {
+  readonly id: string;
+  readonly phase: 'main' | 'finally';
+  readonly kind: string;
+  readonly effect: Effect;
+  readonly disposition: Disposition;
+  /** `when` is evaluated at run time; a gate behind it still counts up front. */
+  readonly conditional: boolean;
+}
+
+export type GateSource = 'confirm-field' | 'confirm-step' | 'interrupted';
+
+export interface Gate {
+  readonly step: string;
+  /** The message template (may hold `${{ }}`); evaluated when the gate is reached. */
+  readonly message: string;
+  readonly source: GateSource;
+}
+
+export interface Selection {
+  readonly only?: readonly string[];
+  readonly skip?: readonly string[];
+  readonly from?: string;
+}
+
+export interface PlanOptions {
+  readonly selection?: Selection;
+  readonly completed?: ReadonlySet<string>;
+  /** Steps that were running when the resumed run died. */
+  readonly interrupted?: readonly string[];
+  readonly rerunInterrupted?: boolean;
+}
+
+/** Pure: the same graph and options always give the same plan (snapshot-tested). */
+export function planRun(graph: StepGraph, registry: AdapterRegistry, options: PlanOptions = {}): RunPlan {
+  const selection = options.selection ?? {};
+  const errors = selectionErrors(graph, selection);
+  const fromIndex = selection.from === undefined ? -1 : graph.order.indexOf(selection.from);
+  const interrupted = new Set(options.interrupted ?? []);
+  const steps: PlannedStep[] = [];
+  const gates: Gate[] = [];
+
+  const add = (step: Step, disposition: Disposition) => {
+    steps.push({
+      id: step.id,
+      phase: step.phase,
+      kind: step.action.kind,
+      effect: effectOf(step, registry),
+      disposition,
+      conditional: step.when !== undefined,
+    });
+    if (disposition.type !== 'run') return;
+    if (interrupted.has(step.id) && !step.idempotent && !options.rerunInterrupted) {
+      gates.push({ step: step.id, source: 'interrupted', message: `Step \`${step.id}\` was running when the previous run stopped. Run it again?` });
+    }
+    const gate = gateOf(step);
+    if (gate) gates.push(gate);
+  };
+
+  graph.order.forEach((id, index) => {
+    const step = graph.steps.get(id);
+    if (!step) return;
+    add(step, mainDisposition(step, index, fromIndex, selection, options.completed));
+  });
+  for (const step of graph.finally) {
+    add(step, options.completed?.has(step.id) ? { type: 'restored' } : { type: 'run' });
+  }
+  return { steps, gates, errors };
+}
+
+function mainDisposition(step: Step, index: number, fromIndex: number, selection: Selection, completed?: ReadonlySet<string>): Disposition {
+  if (completed?.has(step.id)) return { type: 'restored' };
+  if (selection.only && selection.only.length > 0 && !selection.only.includes(step.id)) {
+    return { type: 'deselected', reason: 'not selected by --only' };
+  }
+  if (selection.skip?.includes(step.id)) return { type: 'deselected', reason: 'skipped by --skip' };
+  if (fromIndex > 0 && index < fromIndex) return { type: 'deselected', reason: `before --from ${selection.from}` };
+  return { type: 'run' };
+}
+
+export function gateOf(step: Step): Gate | undefined {
+  if (step.action.kind === 'confirm') {
+    return { step: step.id, source: 'confirm-step', message: confirmMessage(step.action.input) };
+  }
+  if (step.confirm !== undefined) return { step: step.id, source: 'confirm-field', message: step.confirm };
+  return undefined;
+}
+
+/** A `confirm` action's message: `confirm: TEXT` normalizes to `{ message: TEXT }`. */
+export function confirmMessage(input: Readonly<Record<string, unknown>>): string {
+  for (const key of ['message', 'text', 'prompt']) {
+    const value = input[key];
+    if (typeof value === 'string') return value;
+  }
+  return 'Continue?';
+}
+
+export function effectOf(step: Step, registry: AdapterRegistry): Effect {
+  if (step.action.kind === 'confirm') return 'read';
+  const definition = registry.get(step.action.kind);
+  // An action the registry does not know is treated as a write: dry-run must never perform it.
+  if (!definition) return 'write';
+  try {
+    return definition.effect(step.action.input, step);
+  } catch {
+    return 'write';
+  }
+}
+
+function selectionErrors(graph: StepGraph, selection: Selection): string[] {
+  const errors: string[] = [];
+  const known = new Set([...graph.order, ...graph.finally.map((step) => step.id)]);
+  const check = (flag: string, id: string) => {
+    if (known.has(id)) return;
+    const suggestion = closest(id, [...known]);
+    errors.push(`${flag} ${id}: runbook \`${graph.runbook.name}\` has no step \`${id}\`${suggestion ? ` (did you mean \`${suggestion}\`?)` : ''}`);
+  };
+  for (const id of selection.only ?? []) check('--only', id);
+  for (const id of selection.skip ?? []) check('--skip', id);
+  if (selection.from !== undefined) {
+    if (!graph.order.includes(selection.from) && known.has(selection.from)) {
+      errors.push(`--from ${selection.from}: \`${selection.from}\` is a finally step; --from takes a main step`);
+    } else check('--from', selection.from);
+  }
+  return errors;
+}
+
+/** Which of the plan's gates are not passed by `--yes` / `--approve`. */
+export function unapprovedGates(plan: RunPlan, approvals: { readonly yes: boolean; readonly approve: readonly string[] }): Gate[] {
+  if (approvals.yes) return [];
+  return plan.gates.filter((gate) => !approvals.approve.includes(gate.step));
+}
+
+/** `--approve X` naming a step without a gate is a mistake worth stopping for. */
+export function approveErrors(plan: RunPlan, approve: readonly string[]): string[] {
+  const gated = new Set(plan.gates.map((gate) => gate.step));
+  return approve
+    .filter((id) => !gated.has(id) && !id.includes('/'))
+    .map((id) => {
+      const exists = plan.steps.some((step) => step.id === id);
+      return exists
+        ? `--approve ${id}: step \`${id}\` has no confirmation to approve`
+        : `--approve ${id}: there is no step \`${id}\`${closestSuffix(id, plan.gates.map((gate) => gate.step))}`;
+    });
+}
+
+function closestSuffix(id: string, candidates: string[]): string {
+  const suggestion = closest(id, candidates);
+  return suggestion ? ` (did you mean \`${suggestion}\`?)` : '';
+}
+
+export function closest(word: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
+  for (const candidate of candidates) {
+    const distance = levenshtein(word, candidate);
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  return best;
+}
+
+function levenshtein(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost);
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
+}

@@ -1,0 +1,265 @@
+import path from 'node:path';
+import type { ActionContext, ActionDefinition, ActionImpl, ActionOutcome, Effect, FailureReason, PlanDescription } from '../adapters/types';
+import type { Step } from '../runbook/model';
+import { errorMessage } from '../util/errors';
+import { runAttempt } from './attempt';
+import { exprContext, resolveAction, resolveEnv, type ResolvedAction } from './expr-context';
+import { passGate } from './gates';
+import { selectOutputs } from './outputs';
+import { confirmMessage } from './plan';
+import { describeFailure, retryDelay, shouldRetry } from './retry';
+import { stepPath, type RunContext, type StepState } from './run-context';
+
+/** How a step ended, as far as the scheduler cares. */
+export type StepEnd = 'ok' | 'failed' | 'continue' | 'declined' | 'cancelled';
+
+const DEFAULT_GRACE_MS = 15_000;
+
+/**
+ * Carries out one step: `when`, its gates, input evaluation, then a plan (dry-run writes) or
+ * attempts with timeout and retry; output selection; the step's terminal event.
+ */
+export async function executeStep(rc: RunContext, step: Step): Promise<StepEnd> {
+  const o = rc.options;
+  const state = rc.states.get(step.id)!;
+  const started = o.clock.now();
+
+  let whenNote: string | undefined;
+  if (step.when !== undefined) {
+    let decision: unknown;
+    try {
+      decision = o.expr.evaluateCondition(step.when, exprContext(rc));
+    } catch (error) {
+      return fail(rc, step, state, started, 'invalid-input', `\`when\` could not be evaluated: ${errorMessage(error)}`);
+    }
+    if (o.expr.isUnknown(decision)) whenNote = `decided at run time: ${step.when}`;
+    else if (decision !== true) {
+      skip(rc, step, state, `\`when: ${step.when}\` is false`);
+      return 'ok';
+    }
+  }
+
+  const isConfirm = step.action.kind === 'confirm';
+  const definition = isConfirm ? undefined : o.registry.get(step.action.kind);
+  if (!isConfirm && !definition) {
+    return fail(rc, step, state, started, 'invalid-input', `there is no action \`${step.action.kind}\` in this opsctl`);
+  }
+
+  let resolved: ResolvedAction;
+  let stepEnv: Record<string, string>;
+  let cwd: string;
+  try {
+    resolved = resolveAction(rc, step.action.input, definition);
+    stepEnv = resolveEnv(rc, step.env);
+    const base = o.cwd ?? process.cwd();
+    cwd = step.cwd !== undefined ? path.resolve(base, String(o.expr.resolveValue(step.cwd, exprContext(rc)))) : base;
+  } catch (error) {
+    return fail(rc, step, state, started, 'invalid-input', `its input could not be evaluated: ${errorMessage(error)}`);
+  }
+  state.input = resolved.input;
+
+  const gateMessages: string[] = [];
+  for (const gate of rc.gates.get(step.id) ?? []) {
+    try {
+      gateMessages.push(
+        gate.source === 'confirm-step' ? confirmMessage(resolved.input) : gate.source === 'confirm-field' ? String(o.expr.resolveValue(gate.message, exprContext(rc))) : gate.message,
+      );
+    } catch (error) {
+      return fail(rc, step, state, started, 'invalid-input', `its confirmation message could not be evaluated: ${errorMessage(error)}`);
+    }
+  }
+
+  const effect: Effect = definition ? safeEffect(definition, resolved.input, step) : 'read';
+  const env: Record<string, string> = { ...definedEnv(o.env ?? process.env), ...stepEnv, ...resolved.scriptEnv };
+  const planContext = {
+    stepId: stepPath(rc, step.id),
+    config: o.config,
+    ...(o.environment ? { environment: o.environment } : {}),
+    noChecks: o.noChecks ?? false,
+    signal: rc.signal,
+    cwd,
+    env,
+    scriptDisplay: resolved.scriptDisplay,
+    redact: (text: string) => o.redactor.redact(text),
+  };
+
+  if (o.dryRun) {
+    const nestedDryRun = step.action.kind === 'runbook' && whenNote === undefined;
+    const readNow = effect === 'read' && !isConfirm && !o.noChecks && whenNote === undefined;
+    if (!nestedDryRun && !readNow) {
+      const plan: PlanDescription = isConfirm ? { summary: `confirm: ${gateMessages[0] ?? ''}` } : await describe(definition!, resolved.input, planContext);
+      rc.emit({
+        type: 'step.planned',
+        step: step.id,
+        ...(step.title ? { title: step.title } : {}),
+        effect,
+        plan,
+        ...(gateMessages.length > 0 ? { gate: gateMessages.join(' / ') } : {}),
+        ...(whenNote ? { when: whenNote } : {}),
+      });
+      state.status = 'planned';
+      state.durationMs = 0;
+      rc.unknownSteps.add(step.id);
+      return 'ok';
+    }
+  } else {
+    for (const message of gateMessages) {
+      state.status = 'awaiting-confirmation';
+      const result = await passGate(rc, step.id, message);
+      if (result.type === 'declined') {
+        state.status = 'cancelled';
+        state.reason = 'declined';
+        state.message = result.reason;
+        state.durationMs = o.clock.now() - started;
+        return 'declined';
+      }
+    }
+    if (isConfirm) {
+      const outputs = { approved: true, by: o.user };
+      succeed(rc, step, state, started, { type: 'success', outputs }, outputs);
+      return 'ok';
+    }
+  }
+
+  let impl: ActionImpl;
+  try {
+    impl = await definition!.load();
+  } catch (error) {
+    return fail(rc, step, state, started, 'unknown-error', `the \`${step.action.kind}\` action could not be loaded: ${errorMessage(error)}`);
+  }
+
+  const context: Omit<ActionContext, 'signal' | 'attempt' | 'timeoutMs'> = {
+    ...planContext,
+    runId: o.runId,
+    prompter: o.prompter,
+    clock: o.clock,
+    output: (stream, text) => rc.emit({ type: 'step.output', step: step.id, stream, text }),
+    progress: (message) => rc.emit({ type: 'step.progress', step: step.id, message }),
+    registerSecret: (value) => o.redactor.add(value),
+    runRunbook: (name, params) => rc.runChild(step.id, name, params, rc.signal),
+  };
+
+  for (let attempt = 1; ; attempt++) {
+    state.status = 'running';
+    state.attempts = attempt;
+    rc.emit({ type: 'step.started', step: step.id, ...(step.title ? { title: step.title } : {}), attempt, effect });
+    const result = await runAttempt({
+      impl,
+      input: resolved.input,
+      context,
+      attempt,
+      ...(step.timeoutMs !== undefined ? { timeoutMs: step.timeoutMs } : {}),
+      runSignal: rc.signal,
+      clock: o.clock,
+      graceMs: o.graceMs ?? DEFAULT_GRACE_MS,
+    });
+    let outcome: ActionOutcome = result.outcome;
+    if (outcome.type === 'success') {
+      const selected = selectOutputs(step.outputs, { outputs: outcome.outputs, ...(outcome.text !== undefined ? { text: outcome.text } : {}) });
+      if (selected.ok) {
+        if (outcome.skipped) {
+          skip(rc, step, state, 'skipped by the person doing it');
+          return 'ok';
+        }
+        succeed(rc, step, state, started, outcome, selected.outputs);
+        return 'ok';
+      }
+      outcome = { type: 'failure', reason: 'expectation-failed', message: selected.message, ...(outcome.exitCode !== undefined ? { exitCode: outcome.exitCode } : {}) };
+    }
+    if (result.end !== 'cancelled' && !rc.signal.aborted && shouldRetry(step.retry, attempt, outcome)) {
+      const delayMs = retryDelay(step.retry, attempt, o.random);
+      rc.emit({ type: 'step.retrying', step: step.id, attempt: attempt + 1, delayMs, reason: `${describeFailure(outcome)}: ${outcome.message}` });
+      try {
+        await o.clock.sleep(delayMs, rc.signal);
+        continue;
+      } catch {
+        return cancel(rc, step, state, started);
+      }
+    }
+    state.exitCode = outcome.exitCode;
+    state.reason = outcome.reason;
+    state.message = outcome.message;
+    state.durationMs = o.clock.now() - started;
+    if (outcome.outputs) state.outputs = { ...outcome.outputs };
+    if (result.end === 'cancelled' || outcome.reason === 'cancelled') return cancel(rc, step, state, started);
+    if (result.end === 'timed-out') {
+      state.status = 'timed-out';
+      rc.emit({ type: 'step.timed-out', step: step.id, durationMs: state.durationMs, timeoutMs: step.timeoutMs ?? 0 });
+    } else {
+      state.status = 'failed';
+      rc.emit({
+        type: 'step.failed',
+        step: step.id,
+        durationMs: state.durationMs,
+        reason: outcome.reason,
+        message: outcome.message,
+        ...(outcome.exitCode !== undefined ? { exitCode: outcome.exitCode } : {}),
+      });
+    }
+    return step.onFailure === 'continue' ? 'continue' : 'failed';
+  }
+}
+
+function succeed(rc: RunContext, step: Step, state: StepState, started: number, outcome: Extract<ActionOutcome, { type: 'success' }>, outputs: Record<string, unknown>): void {
+  state.status = 'succeeded';
+  state.outputs = outputs;
+  state.durationMs = rc.options.clock.now() - started;
+  if (outcome.exitCode !== undefined) state.exitCode = outcome.exitCode;
+  if (outcome.undoFacts) state.undoFacts = outcome.undoFacts;
+  rc.completions.push(step.id);
+  rc.emit({
+    type: 'step.succeeded',
+    step: step.id,
+    durationMs: state.durationMs,
+    outputs,
+    ...(outcome.exitCode !== undefined ? { exitCode: outcome.exitCode } : {}),
+    ...(outcome.undoFacts ? { undoFacts: outcome.undoFacts } : {}),
+  });
+}
+
+export function skip(rc: RunContext, step: Step, state: StepState, reason: string): void {
+  state.status = 'skipped';
+  state.skipReason = reason;
+  state.durationMs = 0;
+  rc.emit({ type: 'step.skipped', step: step.id, reason });
+}
+
+function fail(rc: RunContext, step: Step, state: StepState, started: number, reason: FailureReason, message: string): StepEnd {
+  state.status = 'failed';
+  state.reason = reason;
+  state.message = message;
+  state.durationMs = rc.options.clock.now() - started;
+  rc.emit({ type: 'step.failed', step: step.id, durationMs: state.durationMs, reason, message });
+  return step.onFailure === 'continue' ? 'continue' : 'failed';
+}
+
+function cancel(rc: RunContext, step: Step, state: StepState, started: number): StepEnd {
+  state.status = 'cancelled';
+  state.reason = 'cancelled';
+  state.durationMs = rc.options.clock.now() - started;
+  rc.emit({ type: 'step.cancelled', step: step.id, durationMs: state.durationMs });
+  return 'cancelled';
+}
+
+async function describe(definition: ActionDefinition, input: Record<string, unknown>, context: Parameters<ActionImpl['plan']>[1]): Promise<PlanDescription> {
+  try {
+    const impl = await definition.load();
+    return await impl.plan(input, context);
+  } catch (error) {
+    return { summary: `${definition.key} (could not be described: ${errorMessage(error)})` };
+  }
+}
+
+function safeEffect(definition: ActionDefinition, input: Record<string, unknown>, step: Step): Effect {
+  try {
+    return definition.effect(input, step);
+  } catch {
+    return 'write';
+  }
+}
+
+function definedEnv(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) if (value !== undefined) out[key] = value;
+  return out;
+}

@@ -1,0 +1,275 @@
+import { describe, expect, it } from 'vitest';
+import { runGraph, type RunOptions } from '../../../src/engine/engine';
+import { CancelledError } from '../../../src/engine/errors';
+import type { StepGraph } from '../../../src/runbook/model';
+import { ManualClock, RecordingSink, config, fakeExpr, fakeRegistry, graph, identityRedactor, needs, noRetry, noTerminal, scriptedPrompter, step, type Call } from './fakes';
+
+function setup(g: StepGraph, extra: Partial<RunOptions> = {}) {
+  const clock = new ManualClock();
+  const calls: Call[] = [];
+  const sink = new RecordingSink();
+  const options: RunOptions = {
+    graph: g,
+    registry: fakeRegistry(calls, clock),
+    prompter: noTerminal,
+    sink,
+    clock,
+    redactor: identityRedactor,
+    expr: fakeExpr,
+    runId: 'run-1',
+    user: 'alice',
+    params: {},
+    config,
+    graceMs: 50,
+    ...extra,
+  };
+  return { clock, calls, sink, run: () => clock.run(runGraph(options)) };
+}
+
+describe('runGraph', () => {
+  it('runs a diamond DAG and passes outputs along', async () => {
+    const g = graph(
+      [
+        step('a', 'fake', { outputs: { n: '1' } }),
+        needs(step('b', 'fake', { outputs: { m: 'b-${{ steps.a.outputs.n }}' }, v: '${{ steps.a.outputs.n }}' }), ['a']),
+        needs(step('c', 'fake', { text: '{"x":{"y":[7]}}' }, { outputs: { y: 'json:$.x.y[0]' } }), ['a']),
+        needs(step('d', 'fake', { got: '${{ steps.b.outputs.m }}+${{ steps.c.outputs.y }}' }), ['b', 'c']),
+      ],
+      { concurrency: 2 },
+    );
+    const { calls, run } = setup(g);
+    const result = await run();
+    expect(result.status).toBe('succeeded');
+    expect(calls.map((c) => c.step)).toEqual(['a', 'b', 'c', 'd']);
+    expect(calls[3]!.input).toEqual({ got: 'b-1+7' });
+    expect(result.steps.find((s) => s.id === 'c')!.outputs.y).toBe(7);
+  });
+
+  it('overlaps parallel steps (from event timestamps) up to concurrency', async () => {
+    const g = graph([step('a', 'fake', { sleep: 1000 }), needs(step('b', 'fake', { sleep: 1000 }), []), needs(step('c', 'fake', { sleep: 1000 }), [])], { concurrency: 2 });
+    const { sink, run } = setup(g);
+    await run();
+    const at = (type: string, id: string) => Date.parse(sink.events.find((e) => e.type === type && 'step' in e && e.step === id)!.ts);
+    expect(at('step.started', 'b')).toBeLessThan(at('step.succeeded', 'a'));
+    // concurrency 2: c waits for a slot
+    expect(at('step.started', 'c')).toBeGreaterThanOrEqual(at('step.succeeded', 'a'));
+  });
+
+  it('skips a step whose `when` is false, with the reason, and runs the next', async () => {
+    const g = graph([step('a', 'fake', { outputs: { go: 'no' } }), step('b', 'fake', {}, { when: "steps.a.outputs.go == 'yes'" }), step('c', 'fake', {})]);
+    const { calls, sink, run } = setup(g);
+    const result = await run();
+    expect(result.status).toBe('succeeded');
+    expect(calls.map((c) => c.step)).toEqual(['a', 'c']);
+    expect(sink.of('step.skipped')[0]).toMatchObject({ step: 'b', reason: "`when: steps.a.outputs.go == 'yes'` is false" });
+  });
+
+  it('retries a flaky step until it succeeds on attempt 3, waiting with backoff', async () => {
+    const retry = { ...noRetry, attempts: 3, delayMs: 1000, backoff: 2, on: { ...noRetry.on, exitCodes: [75] } };
+    const g = graph([step('flaky', 'fake', { fail: 2, exitCode: 75 }, { retry })]);
+    const { sink, run } = setup(g);
+    const result = await run();
+    expect(result.status).toBe('succeeded');
+    expect(sink.of('step.started').map((e) => e.attempt)).toEqual([1, 2, 3]);
+    expect(sink.of('step.retrying').map((e) => e.delayMs)).toEqual([1000, 2000]);
+    expect(result.steps[0]!.attempts).toBe(3);
+  });
+
+  it('does not retry a failure that `retry.on` does not name', async () => {
+    const retry = { ...noRetry, attempts: 3, on: { ...noRetry.on, exitCodes: [75] } };
+    const { sink, run } = setup(graph([step('x', 'fake', { fail: 5, exitCode: 1 }, { retry })]));
+    const result = await run();
+    expect(result.status).toBe('failed');
+    expect(sink.of('step.started')).toHaveLength(1);
+  });
+
+  it('times out an attempt, aborting its signal with a TimeoutError, and retries on timeout', async () => {
+    const retry = { ...noRetry, attempts: 2, on: { ...noRetry.on, timeout: true } };
+    const g = graph([step('slow', 'fake', { hang: true }, { timeoutMs: 500, retry })]);
+    const { sink, run } = setup(g);
+    const result = await run();
+    expect(result.status).toBe('failed');
+    expect(sink.of('step.started')).toHaveLength(2);
+    expect(sink.of('step.timed-out')[0]).toMatchObject({ step: 'slow', timeoutMs: 500 });
+    expect(result.steps[0]!.status).toBe('timed-out');
+    expect(result.error).toContain('timed out');
+  });
+
+  it('rolls back succeeded steps in reverse order of completion and reports a failing undo with the error', async () => {
+    const g = graph(
+      [
+        step('one', 'fake', {}, { undo: 'auto' }),
+        step('two', 'fake', { undoFails: true }, { undo: 'auto' }),
+        step('three', 'fake', {}, { undo: 'auto' }),
+        step('boom', 'fake', { fail: 1 }),
+        step('never', 'fake', {}),
+      ],
+      { onFailure: 'rollback' },
+    );
+    const { calls, sink, run } = setup(g);
+    const result = await run();
+    expect(result.status).toBe('failed');
+    expect(calls.filter((c) => c.input.undoOf).map((c) => c.input.undoOf)).toEqual(['three', 'two', 'one']);
+    expect(sink.of('step.rolled-back').map((e) => e.step)).toEqual(['three', 'one']);
+    expect(sink.of('step.rollback-failed').map((e) => e.step)).toEqual(['two']);
+    expect(result.error).toContain('step `boom` failed: attempt 1 failed');
+    expect(result.error).toContain('undo of `two`');
+    expect(result.undoErrors).toHaveLength(1);
+    expect(result.steps.find((s) => s.id === 'never')!.status).toBe('skipped');
+  });
+
+  it('runs an explicit undo action with expressions', async () => {
+    const undo = { kind: 'fake', input: { undoOf: 'made-${{ steps.a.outputs.id }}' }, range: step('x', 'fake', {}).range };
+    const g = graph([step('a', 'fake', { outputs: { id: '42' } }, { undo }), step('b', 'fake', { fail: 1 })], { onFailure: 'rollback' });
+    const { calls, run } = setup(g);
+    await run();
+    expect(calls.at(-1)!.input).toEqual({ undoOf: 'made-42' });
+  });
+
+  it('always runs finally steps, with run.status of the failed run', async () => {
+    const g = graph([step('a', 'fake', { fail: 1 })], { finally: [step('cleanup', 'fake', { status: '${{ run.status }}' })] });
+    const { calls, run } = setup(g);
+    const result = await run();
+    expect(result.status).toBe('failed');
+    expect(calls.map((c) => c.step)).toEqual(['a', 'cleanup']);
+    expect(calls[1]!.input.status).toBe('failed');
+  });
+
+  it('continues after a step with on_failure: continue', async () => {
+    const g = graph([step('a', 'fake', { fail: 1 }, { onFailure: 'continue' }), step('b', 'fake', { s: '${{ steps.a.status }}' })]);
+    const { calls, run } = setup(g);
+    const result = await run();
+    expect(result.status).toBe('succeeded');
+    expect(calls[1]!.input.s).toBe('failed');
+  });
+
+  it('without a terminal, stops before anything runs when a gate is not approved (even behind `when`)', async () => {
+    const g = graph([step('write', 'fake', {}), step('migrate', 'fake', {}, { confirm: 'Migrate?', when: 'false' })]);
+    const { calls, sink, run } = setup(g);
+    const result = await run();
+    expect(result.status).toBe('not-confirmed');
+    expect(calls).toEqual([]);
+    expect(result.unapproved.map((gate) => gate.step)).toEqual(['migrate']);
+    expect(result.error).toContain('--approve migrate');
+    expect(sink.of('run.finished')[0]!.status).toBe('not-confirmed');
+  });
+
+  it('--approve passes only the named gate', async () => {
+    const g = graph([step('a', 'fake', {}, { confirm: 'A?' }), step('b', 'fake', {}, { confirm: 'B?' })]);
+    const only = setup(g, { approvals: { yes: false, approve: ['a'] } });
+    const partial = await only.run();
+    expect(partial.status).toBe('not-confirmed');
+    expect(partial.unapproved.map((gate) => gate.step)).toEqual(['b']);
+    expect(only.calls).toEqual([]);
+    const both = setup(g, { approvals: { yes: false, approve: ['a', 'b'] } });
+    const full = await both.run();
+    expect(full.status).toBe('succeeded');
+    expect(full.approvals.map((a) => [a.step, a.via, a.by])).toEqual([['a', 'approve', 'alice'], ['b', 'approve', 'alice']]);
+  });
+
+  it('asks the prompter for gates; a declined gate stops the run as not-confirmed', async () => {
+    const prompter = scriptedPrompter([true, false]);
+    const g = graph([step('a', 'fake', {}, { confirm: 'Go ${{ params.who }}?' }), step('gate', 'confirm', { message: 'Really?' }), step('c', 'fake', {})]);
+    const { calls, run } = setup(g, { prompter, params: { who: 'prod' } });
+    const result = await run();
+    expect(prompter.asked).toEqual(['Go prod?', 'Really?']);
+    expect(result.status).toBe('not-confirmed');
+    expect(calls.map((c) => c.step)).toEqual(['a']);
+  });
+
+  it('dry-run plans writes, runs reads, marks outputs unknown and lists gates without asking', async () => {
+    const prompter = scriptedPrompter([]);
+    const g = graph([
+      step('check', 'fake', { write: false, outputs: { ok: 'yes' } }),
+      step('deploy', 'fake', { run: 'deploy ${{ params.v }}' }, { confirm: 'Deploy?', outputs: {} }),
+      step('after', 'fake', {}, { when: "steps.deploy.outputs.x == 'y'" }),
+    ]);
+    const { calls, sink, run } = setup(g, { dryRun: true, prompter, params: { v: '$(touch pwned)' } });
+    const result = await run();
+    expect(result.status).toBe('planned');
+    expect(calls.map((c) => c.step)).toEqual(['check']);
+    const planned = sink.of('step.planned');
+    expect(planned.map((e) => e.step)).toEqual(['deploy', 'after']);
+    expect(planned[0]!.gate).toBe('Deploy?');
+    expect(planned[0]!.plan.details).toEqual(['deploy $(touch pwned)']);
+    expect(planned[1]!.when).toContain('decided at run time');
+    expect(prompter.asked).toEqual([]);
+  });
+
+  it('passes script values as environment variables, never inside the script', async () => {
+    const g = graph([step('s', 'fake', { run: 'echo ${{ params.v }}' })]);
+    const { calls, run } = setup(g, { params: { v: '`id` $(touch pwned)' } });
+    await run();
+    expect(calls[0]!.input.run).toBe('echo ${OPSCTL_V1}');
+    expect(calls[0]!.env.OPSCTL_V1).toBe('`id` $(touch pwned)');
+  });
+
+  it('on cancellation starts nothing new, aborts running steps, runs finally, and ends cancelled', async () => {
+    const controller = new AbortController();
+    const g = graph([step('long', 'fake', { hang: true }), step('next', 'fake', {})], { finally: [step('fin', 'fake', {})] });
+    const { calls, sink, run } = setup(g, { signal: controller.signal });
+    const running = run();
+    setTimeout(() => controller.abort(new CancelledError('interrupted by SIGINT')), 5);
+    const result = await running;
+    expect(result.status).toBe('cancelled');
+    expect(calls.map((c) => c.step)).toEqual(['long', 'fin']);
+    expect(sink.of('step.cancelled').map((e) => e.step)).toEqual(['long']);
+    expect(result.error).toContain('interrupted by SIGINT');
+  });
+
+  it('resumes: completed steps are not run and their outputs are restored; interrupted non-idempotent steps are gated', async () => {
+    const g = graph([step('a', 'fake', {}), step('b', 'fake', { got: '${{ steps.a.outputs.v }}' }), step('c', 'fake', {}, { idempotent: true })]);
+    const resumed = setup(g, { resume: { fromRunId: 'old', completed: { a: { outputs: { v: 'kept' } } }, interrupted: ['b'] } });
+    const refused = await resumed.run();
+    expect(refused.status).toBe('not-confirmed');
+    expect(refused.unapproved.map((gate) => [gate.step, gate.source])).toEqual([['b', 'interrupted']]);
+    const again = setup(g, { resume: { completed: { a: { outputs: { v: 'kept' } } }, interrupted: ['b'], rerunInterrupted: true } });
+    const result = await again.run();
+    expect(result.status).toBe('succeeded');
+    expect(again.calls.map((c) => c.step)).toEqual(['b', 'c']);
+    expect(again.calls[0]!.input.got).toBe('kept');
+  });
+
+  it('--only/--skip/--from leave steps out with a reason; an unknown id is a usage error', async () => {
+    const g = graph([step('a', 'fake', {}), step('b', 'fake', {}), step('c', 'fake', {}), step('d', 'fake', {})]);
+    const picked = setup(g, { selection: { from: 'b', skip: ['c'] } });
+    await picked.run();
+    expect(picked.calls.map((c) => c.step)).toEqual(['b', 'd']);
+    await expect(setup(g, { selection: { only: ['bb'] } }).run()).rejects.toThrow(/no step `bb` \(did you mean `b`\?\)/);
+  });
+
+  it('runs a called runbook with nested step ids', async () => {
+    const child = graph([step('inner', 'fake', { p: '${{ params.x }}' })], { name: 'child', params: [{ name: 'x', type: 'string', required: true, secret: false, range: step('r', 'fake', {}).range }] });
+    const callRegistryCalls: Call[] = [];
+    const { sink, run, calls } = setup(graph([step('call', 'fake', { callChild: true })]), { loadRunbook: async () => child });
+    void callRegistryCalls;
+    // The fake action does not call runRunbook; exercise the context through a custom registry.
+    const clock = new ManualClock();
+    const registry = fakeRegistry(calls, clock);
+    const base = registry.get('fake')!;
+    const withRunbook = {
+      get: (key: string) =>
+        key === 'runbook'
+          ? { ...base, key: 'runbook', load: async () => ({ plan: async () => ({ summary: 'call' }), run: async (input: Record<string, unknown>, ctx: Parameters<NonNullable<Awaited<ReturnType<typeof base.load>>['run']>>[1]) => ctx.runRunbook(String(input.name), { x: 'hello' }) }) }
+          : registry.get(key),
+      keys: () => ['fake', 'runbook'],
+    };
+    const nestedSink = new RecordingSink();
+    const result = await clock.run(
+      runGraph({ graph: graph([step('call', 'runbook', { name: 'child' })]), registry: withRunbook, prompter: noTerminal, sink: nestedSink, clock, redactor: identityRedactor, expr: fakeExpr, runId: 'r', user: 'u', params: {}, config, loadRunbook: async () => child }),
+    );
+    void sink;
+    void run;
+    expect(result.status).toBe('succeeded');
+    expect(nestedSink.of('step.succeeded').map((e) => e.step)).toEqual(['call/inner', 'call']);
+    expect(calls.at(-1)!.input.p).toBe('hello');
+  });
+
+  it('emits events with a monotonic seq and closes the sink', async () => {
+    const { sink, run } = setup(graph([step('a', 'fake', { say: 'hi' })]));
+    await run();
+    expect(sink.events.map((e) => e.seq)).toEqual(sink.events.map((_, i) => i + 1));
+    expect(sink.events.map((e) => e.type)).toEqual(['run.started', 'step.started', 'step.output', 'step.succeeded', 'run.finished']);
+    expect(sink.closed).toBe(true);
+  });
+});

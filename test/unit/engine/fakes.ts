@@ -1,0 +1,270 @@
+/**
+ * Small fakes for engine tests: a virtual clock, a tiny expression evaluator (dotted paths only;
+ * the real CEL one is src/expr), a registry of scriptable actions, a recording sink and prompter.
+ */
+import type { ActionDefinition, ActionImpl, ActionOutcome, AdapterRegistry, UndoAction } from '../../../src/adapters/types';
+import type { Config } from '../../../src/config/model';
+import type { RedactorLike } from '../../../src/engine/emitter';
+import type { EventSink, RunEvent } from '../../../src/engine/events';
+import type { ExprContextData, ExprPort } from '../../../src/engine/expr-port';
+import type { Action, Runbook, RetryPolicy, Step, StepGraph } from '../../../src/runbook/model';
+import type { Answer, Prompter } from '../../../src/ui/prompter';
+import type { Clock } from '../../../src/util/clock';
+import { s } from '../../../src/runbook/schema-dsl';
+
+/** Virtual time: `sleep` waits until `run()` advances the clock past it. */
+export class ManualClock implements Clock {
+  time = Date.parse('2026-01-01T00:00:00Z');
+  private timers: { at: number; resolve: () => void; id: number }[] = [];
+  private nextId = 0;
+  now = () => this.time;
+  sleep = (ms: number, signal?: AbortSignal) =>
+    new Promise<void>((resolve, reject) => {
+      if (signal?.aborted) return reject(signal.reason);
+      const id = this.nextId++;
+      const onAbort = () => {
+        this.timers = this.timers.filter((t) => t.id !== id);
+        reject(signal?.reason);
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.timers.push({ at: this.time + ms, id, resolve: () => { signal?.removeEventListener('abort', onAbort); resolve(); } });
+    });
+  /** Runs `work` to completion, advancing virtual time whenever nothing else can happen. */
+  async run<T>(work: Promise<T>): Promise<T> {
+    let done = false;
+    let value: T | undefined;
+    let failure: unknown;
+    let failed = false;
+    work.then((v) => { done = true; value = v; }, (e: unknown) => { done = true; failed = true; failure = e; });
+    for (let guard = 0; !done; guard++) {
+      if (guard > 100_000) throw new Error('ManualClock: the work never finished');
+      await new Promise((r) => setImmediate(r));
+      if (done) break;
+      this.timers.sort((a, b) => a.at - b.at || a.id - b.id);
+      const next = this.timers.shift();
+      if (!next) continue;
+      this.time = Math.max(this.time, next.at);
+      next.resolve();
+    }
+    if (failed) throw failure;
+    return value as T;
+  }
+}
+
+export const UNKNOWN = { unknown: true, toString: () => '<unknown>' };
+
+function lookup(path: string, ctx: ExprContextData): unknown {
+  const parts = path.trim().split('.');
+  if (parts[0] === 'steps' && parts[1] && ctx.unknownSteps?.has(parts[1])) return UNKNOWN;
+  let current: unknown = ctx;
+  for (const part of parts) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<string, unknown>)[part];
+  }
+  return current;
+}
+
+const EXPR = /\$\{\{\s*(.*?)\s*\}\}/g;
+
+export const fakeExpr: ExprPort = {
+  resolveValue(value, ctx) {
+    if (typeof value === 'string') {
+      const whole = /^\$\{\{((?:(?!\}\}).)*)\}\}$/.exec(value);
+      if (whole) return lookup(whole[1]!, ctx);
+      return value.replace(EXPR, (_, e: string) => String(lookup(e, ctx)));
+    }
+    if (Array.isArray(value)) return value.map((v) => fakeExpr.resolveValue(v, ctx));
+    if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fakeExpr.resolveValue(v, ctx)]));
+    return value;
+  },
+  scriptify(text, ctx) {
+    const env: Record<string, string> = {};
+    let n = 0;
+    const script = text.replace(EXPR, (_, e: string) => {
+      n += 1;
+      env[`OPSCTL_V${n}`] = String(lookup(e, ctx));
+      return `\${OPSCTL_V${n}}`;
+    });
+    return { script, env, display: text.replace(EXPR, (_, e: string) => String(lookup(e, ctx))) };
+  },
+  evaluateCondition(source, ctx) {
+    const text = source.replace(/^\$\{\{\s*|\s*\}\}$/g, '').trim();
+    if (text === 'true' || text === 'always()') return true;
+    if (text === 'false') return false;
+    if (text === 'failure()') return ctx.run.status === 'failed';
+    const eq = /^(.*?)\s*(==|!=)\s*'(.*)'$/.exec(text);
+    if (eq) {
+      const left = lookup(eq[1]!, ctx);
+      if (left === UNKNOWN) return UNKNOWN;
+      return eq[2] === '==' ? String(left) === eq[3] : String(left) !== eq[3];
+    }
+    const value = lookup(text, ctx);
+    return value === UNKNOWN ? UNKNOWN : Boolean(value);
+  },
+  isUnknown: (value) => value === UNKNOWN,
+};
+
+export const noRetry: RetryPolicy = { attempts: 1, delayMs: 0, backoff: 1, jitter: 0, on: { any: false, exitCodes: [], timeout: false, errorKinds: [] } };
+const range = { file: 'test.yaml', start: { line: 1, col: 1 }, end: { line: 1, col: 1 } } as unknown as Step['range'];
+
+export function step(id: string, kind: string, input: Record<string, unknown>, extra: Partial<Step> = {}): Step {
+  return {
+    id,
+    phase: 'main',
+    action: { kind, input, range } as Action,
+    needs: [],
+    retry: noRetry,
+    onFailure: 'abort',
+    idempotent: false,
+    readonly: false,
+    outputs: {},
+    env: {},
+    range,
+    ...extra,
+  };
+}
+
+/** A graph from steps in list order; `needs` default to the previous step, as the loader does. */
+export function graph(steps: Step[], options: Partial<Runbook> & { finally?: Step[] } = {}): StepGraph {
+  const main = steps.map((st, i) => (st.needs.length === 0 && i > 0 && !(st as { explicitNeeds?: boolean }).explicitNeeds ? { ...st, needs: [steps[i - 1]!.id] } : st));
+  const fin = (options.finally ?? []).map((st) => ({ ...st, phase: 'finally' as const }));
+  const runbook: Runbook = {
+    apiVersion: 'opsctl/v1',
+    kind: 'Runbook',
+    name: options.name ?? 'test',
+    title: options.title ?? 'Test runbook',
+    params: options.params ?? [],
+    secrets: [],
+    vars: options.vars ?? {},
+    requires: { tools: [], env: [] },
+    concurrency: options.concurrency ?? 1,
+    onFailure: options.onFailure ?? 'abort',
+    steps: main,
+    finally: fin,
+    source: { path: '/tmp/test.yaml', hash: 'x', text: '' },
+  };
+  const dependents = new Map<string, string[]>();
+  for (const st of main) for (const need of st.needs) dependents.set(need, [...(dependents.get(need) ?? []), st.id]);
+  return { runbook, order: main.map((st) => st.id), steps: new Map(main.map((st) => [st.id, st])), dependents, ancestors: new Map(), finally: fin };
+}
+
+/** Marks a step's `needs` as written by the author (so `[]` stays empty). */
+export function needs(st: Step, ids: string[]): Step {
+  return Object.assign({ ...st, needs: ids }, { explicitNeeds: true });
+}
+
+export interface Call {
+  readonly step: string;
+  readonly kind: string;
+  readonly input: Record<string, unknown>;
+  readonly attempt: number;
+  readonly env: Readonly<Record<string, string>>;
+}
+
+/**
+ * `fake` action: input { fail?: number (fail this many first attempts), exitCode?, sleep?: ms,
+ * text?, outputs?, hang?: true (waits for its signal), write?: boolean }.
+ */
+export function fakeRegistry(calls: Call[], clock: Clock): AdapterRegistry {
+  const attemptsByStep = new Map<string, number>();
+  const impl: ActionImpl = {
+    async plan(input, ctx) {
+      return { summary: `fake ${JSON.stringify(input)}`, ...(Object.keys(ctx.scriptDisplay).length ? { details: Object.values(ctx.scriptDisplay) } : {}) };
+    },
+    async run(input, ctx): Promise<ActionOutcome> {
+      calls.push({ step: ctx.stepId, kind: 'fake', input, attempt: ctx.attempt, env: ctx.env });
+      const n = (attemptsByStep.get(ctx.stepId) ?? 0) + 1;
+      attemptsByStep.set(ctx.stepId, n);
+      if (typeof input.sleep === 'number') {
+        try {
+          await clock.sleep(input.sleep, ctx.signal);
+        } catch {
+          return { type: 'failure', reason: 'cancelled', message: 'aborted' };
+        }
+      }
+      if (input.hang) {
+        await new Promise((resolve) => ctx.signal.addEventListener('abort', resolve, { once: true }));
+        return { type: 'failure', reason: 'cancelled', message: 'aborted' };
+      }
+      if (typeof input.say === 'string') ctx.output('stdout', input.say);
+      if (typeof input.fail === 'number' && n <= input.fail) {
+        return { type: 'failure', reason: 'exit-non-zero', exitCode: (input.exitCode as number) ?? 1, message: `attempt ${n} failed` };
+      }
+      if (input.failWith === 'kind') return { type: 'failure', reason: 'http-error', errorKind: 'ECONNRESET', message: 'reset' };
+      return {
+        type: 'success',
+        outputs: (input.outputs as Record<string, unknown>) ?? {},
+        ...(typeof input.text === 'string' ? { text: input.text } : {}),
+        exitCode: 0,
+        undoFacts: { ran: ctx.stepId },
+      };
+    },
+    undo(input, facts): UndoAction | undefined {
+      return { kind: 'fake', input: { undoOf: facts.ran, ...(input.undoFails ? { fail: 99 } : {}) } };
+    },
+  };
+  const definition: ActionDefinition = {
+    key: 'fake',
+    summary: 'test action',
+    schema: s.object({}),
+    effect: (input, st) => (st.readonly || input.write === false ? 'read' : 'write'),
+    scriptFields: ['run'],
+    autoUndo: true,
+    load: async () => impl,
+  };
+  return { get: (key) => (key === 'fake' ? definition : undefined), keys: () => ['fake'] };
+}
+
+export class RecordingSink implements EventSink {
+  readonly events: RunEvent[] = [];
+  closed = false;
+  emit(event: RunEvent) {
+    this.events.push(event);
+  }
+  async close() {
+    this.closed = true;
+  }
+  of<T extends RunEvent['type']>(type: T): Extract<RunEvent, { type: T }>[] {
+    return this.events.filter((e): e is Extract<RunEvent, { type: T }> => e.type === type);
+  }
+}
+
+export const identityRedactor: RedactorLike = { add: () => undefined, redact: (t) => t, redactValue: (v) => v };
+
+/** Answers confirms from a script; an unexpected question fails the test. */
+export function scriptedPrompter(answers: (boolean | 'cancel')[], interactive = true): Prompter & { asked: string[] } {
+  const asked: string[] = [];
+  return {
+    interactive,
+    asked,
+    async confirm(message): Promise<Answer<boolean>> {
+      asked.push(message);
+      const next = answers.shift();
+      if (next === undefined) throw new Error(`unexpected question: ${message}`);
+      return next === 'cancel' ? { type: 'cancelled' } : { type: 'answered', value: next };
+    },
+    async input(message) {
+      throw new Error(`unexpected question: ${message}`);
+    },
+    async select(message) {
+      throw new Error(`unexpected question: ${message}`);
+    },
+  };
+}
+
+export const noTerminal: Prompter = {
+  interactive: false,
+  confirm: async () => ({ type: 'no-terminal' }),
+  input: async () => ({ type: 'no-terminal' }),
+  select: async () => ({ type: 'no-terminal' }),
+};
+
+export const config: Config = {
+  root: '/tmp',
+  runbookPaths: [],
+  state: { backend: 'file' },
+  environments: {},
+  databases: {},
+  incidents: { severities: {} as Config['incidents']['severities'], escalation: [] },
+  notify: {},
+};
