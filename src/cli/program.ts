@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import { VERSION } from './version';
+import { registerIncident } from './commands/incident';
 
 /**
  * The commander program. Each command declares its flags here (cheap) and imports its
@@ -19,6 +20,8 @@ export function buildProgram(): Command {
     const dir = program.opts<{ dir?: string }>().dir;
     if (dir) process.chdir(dir);
   });
+
+  registerIncident(program);
 
   return program;
 }

@@ -24,3 +24,16 @@ export async function selectIncident(store: StateStore, id: string | undefined):
 export function describeIncidents(incidents: readonly Incident[]): string {
   return incidents.map((i) => `  ${i.id}  ${i.severity}  ${i.status}  since ${i.startedAt}  ${i.title}`).join('\n');
 }
+
+/**
+ * For `postmortem` without an id: the one open incident, else the most recent one (usually the
+ * one just resolved). Several open still need `--id`.
+ */
+export async function selectForReview(store: StateStore, id: string | undefined): Promise<Incident> {
+  if (id !== undefined) return selectIncident(store, id);
+  const open = await store.listIncidents({ status: 'open' });
+  if (open.length > 0) return selectIncident(store, undefined);
+  const newest = (await store.listIncidents()).sort((a, b) => (b.resolvedAt ?? b.startedAt).localeCompare(a.resolvedAt ?? a.startedAt))[0];
+  if (!newest) throw usageError('there are no incidents yet', 'start one with `opsctl incident start --severity P1..P4 --title TEXT`');
+  return newest;
+}

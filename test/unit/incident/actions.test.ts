@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { addNote, attachRun, changeSeverity, markMitigated, newIncidentId, recordEscalations, resolveIncident, startIncident, type IncidentDeps } from '../../../src/incident/actions';
-import { selectIncident } from '../../../src/incident/select';
+import { selectForReview, selectIncident } from '../../../src/incident/select';
 import type { Clock } from '../../../src/util/clock';
 import { OpsctlError } from '../../../src/util/errors';
 import { HOUR, MIN, T0, at, policy } from './fixtures';
@@ -128,5 +128,22 @@ describe('choosing the incident', () => {
     const error = (await selectIncident(deps.store, 'INC-nope').catch((e: unknown) => e)) as OpsctlError;
     expect(error.message).toBe('no incident `INC-nope`');
     expect(error.hint).toContain(a.id);
+  });
+});
+
+describe('choosing the incident to review', () => {
+  it('takes the newest incident once none is open, and still refuses with several open', async () => {
+    const { deps, advance } = setup();
+    const a = await startIncident(deps, { severity: 'P2', title: 'a' });
+    advance(MIN);
+    const b = await startIncident(deps, { severity: 'P3', title: 'b' });
+    await expect(selectForReview(deps.store, undefined)).rejects.toThrow(/2 incidents are open/);
+    advance(MIN);
+    await resolveIncident(deps, b, { summary: 'done' });
+    expect((await selectForReview(deps.store, undefined)).id).toBe(a.id);
+    advance(MIN);
+    await resolveIncident(deps, a, { summary: 'done' });
+    expect((await selectForReview(deps.store, undefined)).id).toBe(a.id);
+    expect((await selectForReview(deps.store, b.id)).id).toBe(b.id);
   });
 });

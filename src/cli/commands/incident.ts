@@ -1,0 +1,64 @@
+import { Option, type Command } from 'commander';
+import { collect, lazy } from '../program';
+
+const outputOption = () => new Option('--output <format>', 'pretty, plain or json (default: pretty on a terminal, else plain)');
+const idOption = () => new Option('--id <id>', 'the incident to act on (default: the one open incident)');
+
+/**
+ * `opsctl incident …` (DESIGN.md §6). Flags are declared here, cheaply; each subcommand's
+ * implementation is imported only when it runs.
+ */
+export function registerIncident(program: Command): void {
+  const incident = program
+    .command('incident')
+    .description('Run an incident: severities P1–P4 with response targets, a timeline of everything done, escalation and a postmortem draft');
+
+  incident
+    .command('status')
+    .description('Elapsed time against the respond/resolve targets, breaches, escalation level and the next one due')
+    .addOption(idOption())
+    .addOption(outputOption())
+    .action(lazy(() => import('./incident-status')));
+
+  incident
+    .command('note')
+    .description('Put a note on the timeline (notes become the postmortem’s action items)')
+    .argument('<text>', 'what happened, what was seen, what must be done later')
+    .addOption(idOption())
+    .addOption(outputOption())
+    .action(lazy(() => import('./incident-note')));
+
+  incident
+    .command('mitigated')
+    .description('Record that the impact has stopped (stops the time-to-mitigate clock)')
+    .option('--note <text>', 'how it was mitigated')
+    .addOption(idOption())
+    .addOption(outputOption())
+    .action(lazy(() => import('./incident-mitigated')));
+
+  incident
+    .command('resolve')
+    .description('Resolve the incident with a summary (and root cause) for the postmortem')
+    .option('--summary <text>', 'what fixed it (required)')
+    .option('--root-cause <text>', 'why it happened')
+    .addOption(idOption())
+    .addOption(outputOption())
+    .action(lazy(() => import('./incident-resolve')));
+
+  incident
+    .command('list')
+    .description('Incidents, newest first')
+    .option('--status <status>', 'open or resolved')
+    .addOption(outputOption())
+    .action(lazy(() => import('./incident-list')));
+
+  incident
+    .command('postmortem')
+    .description('Render templates/postmortem.md from the incident’s timeline')
+    .argument('[id]', 'the incident (default: the open one, else the most recent)')
+    .addOption(idOption())
+    .option('--output <file|json>', 'write the draft to FILE (default: stdout); `json` prints the data instead')
+    .action(lazy(() => import('./incident-postmortem')));
+
+  void collect;
+}

@@ -1,0 +1,65 @@
+import { formatDuration } from '../util/duration';
+import { unreachable } from '../util/unreachable';
+import type { Incident } from '../state/store';
+import type { IncidentStatus, TargetStatus } from './status';
+
+/**
+ * The status as lines a person reads at 3 a.m.: elapsed time against each target, breaches,
+ * the escalation level and when the next one is due, and the next action. Pure text, no colour:
+ * the caller decides how to paint it.
+ */
+export function statusLines(s: IncidentStatus): string[] {
+  const i = s.incident;
+  const lines = [
+    `${i.id}  ${i.severity}  ${i.status}  ${i.title}`,
+    `commander ${i.commander} · started ${clock(i.startedAt)} · ${i.status === 'open' ? 'elapsed' : 'lasted'} ${formatDuration(s.elapsedMs)}`,
+    `respond ${targetText(s.respond, 'acknowledged')}`,
+    `resolve ${targetText(s.resolve, 'resolved')}`,
+  ];
+  if (i.mitigatedAt) lines.push(`mitigated after ${formatDuration(Date.parse(i.mitigatedAt) - Date.parse(i.startedAt))}`);
+  const next = s.nextEscalation;
+  lines.push(`escalation: ${s.escalation.to} (level ${s.escalation.level})${next ? ` · next: ${next.to} in ${formatDuration(next.dueInMs)} (at ${clock(next.dueAt)})` : ''}`);
+  for (const t of s.breached) lines.push(`BREACH: ${breachText(t)}`);
+  lines.push(`next: ${s.nextAction}`);
+  return lines;
+}
+
+/** One line for guided mode: the clock, the nearest target, the escalation, the next action. */
+export function headerLine(s: IncidentStatus): string {
+  const i = s.incident;
+  const open = [s.respond, s.resolve].find((t) => t.state === 'running' || t.state === 'breached');
+  const target = open ? (open.state === 'breached' ? `${open.name} BREACHED by ${formatDuration(-open.remainingMs)}` : `${open.name} due in ${formatDuration(open.remainingMs)}`) : 'targets closed';
+  const next = s.nextEscalation ? ` · ${s.nextEscalation.to} in ${formatDuration(s.nextEscalation.dueInMs)}` : '';
+  return `[${i.id} ${i.severity} · ${formatDuration(s.elapsedMs)} elapsed · ${target} · escalation ${s.escalation.to}${next}] next: ${s.nextAction}`;
+}
+
+function targetText(t: TargetStatus, verb: string): string {
+  const within = `within ${formatDuration(t.targetMs)}`;
+  switch (t.state) {
+    case 'met':
+      return `${within}: met (${verb} after ${formatDuration(t.elapsedMs)})`;
+    case 'late':
+      return `${within}: missed (${verb} after ${formatDuration(t.elapsedMs)}, ${formatDuration(-t.remainingMs)} late)`;
+    case 'running':
+      return `${within}: ${formatDuration(t.remainingMs)} left (due ${clock(t.dueAt)})`;
+    case 'breached':
+      return `${within}: BREACHED ${formatDuration(-t.remainingMs)} ago (was due ${clock(t.dueAt)})`;
+    default:
+      return unreachable(t.state);
+  }
+}
+
+function breachText(t: TargetStatus): string {
+  const done = t.state === 'late' ? ` (${t.name === 'respond' ? 'acknowledged' : 'resolved'} ${formatDuration(-t.remainingMs)} late)` : ` by ${formatDuration(-t.remainingMs)}`;
+  return `${t.name} target of ${formatDuration(t.targetMs)} exceeded${done}`;
+}
+
+/** `2026-11-22T03:04:05.000Z` → `03:04:05Z` today-ish; the full date when it matters is in JSON. */
+function clock(iso: string): string {
+  return iso.replace(/^\d{4}-\d\d-\d\dT/, '').replace(/\.\d+Z$/, 'Z');
+}
+
+export function listLines(incidents: readonly Incident[]): string[] {
+  if (incidents.length === 0) return ['no incidents'];
+  return incidents.map((i) => `${i.id}  ${i.severity}  ${i.status.padEnd(8)}  ${i.startedAt}  ${i.title}`);
+}
