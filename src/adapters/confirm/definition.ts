@@ -7,6 +7,6 @@ export const confirmDefinition: ActionDefinition = {
   summary: 'Ask a person to approve before the run goes on',
   schema: s.object({ message: s.string({ description: 'The question.' }) }, { required: ['message'], shortForm: 'message' }),
   effect: () => 'read',
-  outputs: ['confirmed', 'via'],
+  outputs: ['approved', 'by'],
   load: () => import('./run'),
 };

@@ -22,12 +22,12 @@ const impl: ActionImpl = {
   async run(input, ctx) {
     const parsed = parse(input);
     if (!parsed.ok) return failure('invalid-input', parsed.message);
-    if (ctx.approval) return success({ confirmed: true, via: ctx.approval.via, by: ctx.approval.by });
+    if (ctx.approval) return success({ approved: true, by: ctx.approval.by, via: ctx.approval.via });
     const answer = await ctx.prompter.confirm(parsed.value.message, { default: false });
     switch (answer.type) {
       case 'answered':
         return answer.value
-          ? success({ confirmed: true, via: 'prompt' })
+          ? success({ approved: true, via: 'prompt' })
           : failure('declined', `not confirmed: the answer to "${parsed.value.message}" was no`, { errorKind: 'declined' });
       case 'no-terminal':
         return failure('declined', `step \`${ctx.stepId}\` needs a confirmation and there is no terminal to ask: pass --approve ${ctx.stepId} (or --yes) to approve it`, {

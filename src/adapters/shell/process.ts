@@ -122,12 +122,8 @@ export function runProcess(options: ProcessOptions): Promise<ProcessResult> {
       if (pgid !== undefined) {
         if (groupAlive(pgid)) {
           // Leftovers of the step (background jobs) do not outlive it.
-          killGroup(pgid, 'SIGTERM');
           clearTimeout(killTimer);
-          setTimeout(() => {
-            killGroup(pgid, 'SIGKILL');
-            liveGroups.delete(pgid);
-          }, options.graceMs).unref();
+          reap(pgid, options.graceMs);
         } else {
           clearTimeout(killTimer);
           liveGroups.delete(pgid);
@@ -185,6 +181,23 @@ export function runProcess(options: ProcessOptions): Promise<ProcessResult> {
       finish();
     });
   });
+}
+
+/** SIGTERM to what is left of a group, SIGKILL once `graceMs` passed; forgotten once it is gone. */
+function reap(pgid: number, graceMs: number): void {
+  killGroup(pgid, 'SIGTERM');
+  const deadline = Date.now() + graceMs;
+  const poll = setInterval(() => {
+    if (!groupAlive(pgid)) {
+      clearInterval(poll);
+      liveGroups.delete(pgid);
+    } else if (Date.now() >= deadline) {
+      killGroup(pgid, 'SIGKILL');
+      clearInterval(poll);
+      liveGroups.delete(pgid);
+    }
+  }, 50);
+  poll.unref();
 }
 
 function spawnError(error: unknown, file: string): ProcessResult {
