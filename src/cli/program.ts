@@ -23,6 +23,12 @@ export function buildProgram(): Command {
 
   registerIncident(program);
 
+  program
+    .command('init')
+    .description('write opsctl.yaml (staging + protected production) and starter runbooks here; never overwrites')
+    .option('--output <format>', 'pretty | plain | json')
+    .action(lazy(() => import('./commands/init')));
+
   return program;
 }
 
