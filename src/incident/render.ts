@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { packageRoot } from '../config/package-root';
 import { ExpressionError, interpolate, stringify } from '../expr';
 import { usageError } from '../util/errors';
 import type { PostmortemContext } from './postmortem';
@@ -22,18 +22,7 @@ export function renderIncidentTemplate(template: string, incident: PostmortemCon
 
 /** `templates/NAME` of the project (beside opsctl.yaml) if it has one, else the one shipped with opsctl. */
 export function findTemplate(name: string, projectRoot: string): { path: string; text: string } {
-  const candidates = [join(projectRoot, 'templates', name), join(shippedRoot(), 'templates', name)];
+  const candidates = [join(projectRoot, 'templates', name), join(packageRoot(), 'templates', name)];
   for (const path of candidates) if (existsSync(path)) return { path, text: readFileSync(path, 'utf8') };
   throw usageError(`template \`${name}\` not found`, `looked in ${candidates.join(' and ')}`);
-}
-
-/** The opsctl package folder: walk up from this module (src/incident or dist/chunks) to package.json. */
-function shippedRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 5; i++) {
-    const manifest = join(dir, 'package.json');
-    if (existsSync(manifest) && /"name":\s*"opsctl"/.test(readFileSync(manifest, 'utf8'))) return dir;
-    dir = dirname(dir);
-  }
-  return process.cwd();
 }
