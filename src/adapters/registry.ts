@@ -6,6 +6,7 @@ import { manualDefinition } from './manual/definition';
 import { notifyDefinition } from './notify/definition';
 import { runbookDefinition } from './runbook/definition';
 import { shellDefinition } from './shell/definition';
+import { sqlDefinition } from './sql/definition';
 import { waitDefinition } from './wait/definition';
 
 /**
@@ -21,6 +22,7 @@ export const definitions: readonly ActionDefinition[] = [
   manualDefinition,
   notifyDefinition,
   runbookDefinition,
+  sqlDefinition,
 ];
 
 export function createRegistry(extra: readonly ActionDefinition[] = []): AdapterRegistry {

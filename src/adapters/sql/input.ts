@@ -1,0 +1,60 @@
+import { InputReader, isRecord, type Parsed } from '../core/input';
+
+export interface SqlExpect {
+  readonly rows?: number;
+  readonly minRows?: number;
+  readonly maxRows?: number;
+  /** `value` was given (it may be null: "expect no value"). */
+  readonly hasValue: boolean;
+  readonly value?: unknown;
+  readonly min?: number;
+  readonly max?: number;
+  readonly expr?: string;
+}
+
+export interface SqlInput {
+  readonly database?: string;
+  readonly query: string;
+  readonly params: readonly unknown[];
+  readonly expect?: SqlExpect;
+  readonly transaction: boolean;
+  /** The query changes something although it looks like a read (a function with side effects). */
+  readonly writes: boolean;
+}
+
+/** Reads a `sql` input after the engine filled in its `${{ }}` values. */
+export function readSqlInput(input: Readonly<Record<string, unknown>>): Parsed<SqlInput> {
+  const reader = new InputReader('sql', input);
+  const database = reader.string('database');
+  const query = reader.requiredString('query');
+  if (reader.has('query') && query.trim() === '') reader.fail('`sql.query` is empty');
+  const rawParams = reader.raw('params');
+  let params: unknown[] = [];
+  if (Array.isArray(rawParams)) params = rawParams;
+  else if (rawParams !== undefined && rawParams !== null) reader.fail('`sql.params` must be a list of values bound to $1, $2, …');
+  const transaction = reader.boolean('transaction') ?? false;
+  const writes = reader.boolean('writes') ?? false;
+  const expect = reader.has('expect') ? readExpect(reader) : undefined;
+  return reader.done<SqlInput>({ ...(database ? { database } : {}), query, params, transaction, writes, ...(expect ? { expect } : {}) });
+}
+
+function readExpect(reader: InputReader): SqlExpect | undefined {
+  const raw = reader.raw('expect');
+  if (!isRecord(raw)) {
+    reader.fail('`sql.expect` must be a map (rows, min_rows, max_rows, value, min, max, expr)');
+    return undefined;
+  }
+  const inner = new InputReader('sql.expect', raw);
+  const expect: SqlExpect = {
+    rows: inner.number('rows', { integer: true, min: 0 }),
+    minRows: inner.number('min_rows', { integer: true, min: 0 }),
+    maxRows: inner.number('max_rows', { integer: true, min: 0 }),
+    hasValue: 'value' in raw,
+    value: raw.value,
+    min: inner.number('min'),
+    max: inner.number('max'),
+    expr: inner.string('expr'),
+  };
+  for (const problem of inner.problems) reader.fail(problem);
+  return expect;
+}

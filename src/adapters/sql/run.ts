@@ -1,0 +1,159 @@
+import type { ActionContext, ActionImpl, ActionOutcome, PlanContext, PlanDescription } from '../types';
+import { abortedOutcome, failure, success, unexpected } from '../core/outcome';
+import { formatDuration } from '../../util/duration';
+import { unreachable } from '../../util/unreachable';
+import { classifySql } from './classify';
+import { describeConnectError, describeQueryError } from './errors';
+import { executeQuery, type QueryOutcome } from './execute';
+import { checkExpect, type SqlResult } from './expect';
+import { readSqlInput, type SqlInput } from './input';
+import { formatTable } from './table';
+import { resolveTarget, type Target } from './target';
+
+/** Rows kept in the `rows` output (and the journal); `count` always says how many there were. */
+export const MAX_OUTPUT_ROWS = 1_000;
+/** Rows shown in the step's live output. */
+const ROWS_SHOWN = 20;
+const CONNECT_TIMEOUT_MS = 10_000;
+
+const impl: ActionImpl = {
+  async plan(input, ctx): Promise<PlanDescription> {
+    const parsed = readSqlInput(input);
+    if (!parsed.ok) return { summary: `sql: ${parsed.message}` };
+    const sql = parsed.value;
+    const target = targetOf(sql, ctx);
+    const where = target.ok ? target.target.label : `${sql.database ?? '(no database)'} — ${target.message}`;
+    const mode = readOnlyOf(sql) ? 'read-only' : sql.transaction ? 'in a transaction' : 'autocommit';
+    return { summary: `SQL on ${ctx.redact(where)} (${mode})`, details: planDetails(sql, ctx.redact) };
+  },
+
+  async run(input, ctx): Promise<ActionOutcome> {
+    try {
+      return await runSql(input, ctx);
+    } catch (error) {
+      return unexpected('sql', error);
+    }
+  },
+};
+
+export const { plan, run } = impl;
+export default impl;
+
+async function runSql(input: Readonly<Record<string, unknown>>, ctx: ActionContext): Promise<ActionOutcome> {
+  const parsed = readSqlInput(input);
+  if (!parsed.ok) return failure('invalid-input', parsed.message);
+  const sql = parsed.value;
+  const resolved = targetOf(sql, ctx);
+  if (!resolved.ok) return failure('invalid-input', resolved.message);
+  const target = resolved.target;
+  const readOnly = readOnlyOf(sql);
+  ctx.progress(`querying ${target.label}${readOnly ? ' (read-only)' : ''}`);
+  const outcome = await executeQuery({
+    url: target.url,
+    sql: sql.query,
+    params: sql.params,
+    transaction: sql.transaction,
+    readOnly,
+    ...(ctx.timeoutMs !== undefined ? { timeoutMs: ctx.timeoutMs } : {}),
+    signal: ctx.signal,
+    applicationName: `opsctl ${ctx.runId} ${ctx.stepId}`,
+    connectTimeoutMs: ctx.timeoutMs !== undefined ? Math.min(CONNECT_TIMEOUT_MS, ctx.timeoutMs) : CONNECT_TIMEOUT_MS,
+  });
+  return outcomeOf(outcome, sql, target, readOnly, ctx);
+}
+
+function outcomeOf(outcome: QueryOutcome, sql: SqlInput, target: Target, readOnly: boolean, ctx: ActionContext): ActionOutcome {
+  const redact = ctx.redact;
+  switch (outcome.type) {
+    case 'ok': {
+      const result: SqlResult = {
+        rows: outcome.rows,
+        row: outcome.rows[0] ?? null,
+        value: outcome.fields[0] !== undefined && outcome.rows[0] ? (outcome.rows[0][outcome.fields[0]] ?? null) : null,
+        count: outcome.count,
+        fields: outcome.fields,
+      };
+      const table = formatTable(outcome.fields, outcome.rows, ROWS_SHOWN);
+      if (table.length) ctx.output('stdout', redact(`${table.join('\n')}\n`));
+      else ctx.output('stdout', `${outcome.command || 'OK'} ${outcome.count}\n`);
+      const kept = outcome.rows.length > MAX_OUTPUT_ROWS ? outcome.rows.slice(0, MAX_OUTPUT_ROWS) : outcome.rows;
+      if (kept.length < outcome.rows.length) ctx.progress(`kept the first ${MAX_OUTPUT_ROWS} of ${outcome.rows.length} rows in the \`rows\` output`);
+      const outputs = { rows: kept, row: result.row, value: result.value, count: result.count };
+      const problems = sql.expect ? checkExpect(sql.expect, result) : [];
+      if (problems.length) {
+        const rolled = sql.transaction ? ' (the transaction was committed: `expect` checks the result after it)' : '';
+        return failure('expectation-failed', redact(`expectation failed on ${target.label}: ${problems.join('; ')}${rolled}`), { errorKind: 'expectation-failed', outputs });
+      }
+      return success(outputs, { text: JSON.stringify(kept) });
+    }
+    case 'connect-failed': {
+      const described = describeConnectError(outcome.error, target);
+      return failure(described.reason, redact(described.message), { errorKind: described.errorKind });
+    }
+    case 'query-failed': {
+      const described = describeQueryError(outcome.error, sql.query, { readOnly, target });
+      if (described.errorKind === 'query_canceled' && /statement timeout/i.test(described.message)) {
+        const after = ctx.timeoutMs !== undefined ? ` (${formatDuration(ctx.timeoutMs)})` : '';
+        return failure('timeout', `the query on ${target.label} ran past the step timeout${after} and was cancelled on the server (statement_timeout)${rolledBackNote(sql, outcome.rolledBack)}`, {
+          errorKind: 'timeout',
+        });
+      }
+      return failure(described.reason, redact(`${described.message}${rolledBackNote(sql, outcome.rolledBack)}`), { errorKind: described.errorKind });
+    }
+    case 'aborted': {
+      const base = abortedOutcome(ctx.signal, `the query on ${target.label}`, ctx.timeoutMs);
+      if (base.type !== 'failure') return base;
+      const server = outcome.server;
+      const note = !server
+        ? ''
+        : server.cancelled
+          ? `; it was cancelled on the server (backend ${server.pid})`
+          : `; it could not be cancelled on the server: check with SELECT pid, state, query FROM pg_stat_activity WHERE pid = ${server.pid}`;
+      return { ...base, message: `${base.message}${note}${rolledBackNote(sql, outcome.rolledBack)}` };
+    }
+    default:
+      return unreachable(outcome);
+  }
+}
+
+function rolledBackNote(sql: SqlInput, rolledBack: boolean): string {
+  if (!sql.transaction) return '';
+  return rolledBack ? '; the transaction was rolled back' : '; the transaction was not committed';
+}
+
+function targetOf(sql: SqlInput, ctx: PlanContext) {
+  // loadConfig already filled in the `${{ env.X }}` of configured URLs.
+  return resolveTarget(sql.database, ctx.config.databases, ctx.env);
+}
+
+/** A query that reads like a read runs read-only, so a hidden write fails instead of writing. */
+function readOnlyOf(sql: SqlInput): boolean {
+  return !sql.writes && classifySql(sql.query).effect === 'read';
+}
+
+/** The SQL as written and each bound value, for a dry-run plan (secrets already redacted). */
+export function planDetails(sql: SqlInput, redact: (text: string) => string): string[] {
+  const lines = sql.query.replace(/\s+$/, '').split('\n').map((line) => redact(line));
+  const details = [...lines];
+  sql.params.forEach((value, i) => details.push(`$${i + 1} = ${redact(typeof value === 'string' ? `'${value}'` : (JSON.stringify(value) ?? String(value)))}`));
+  if (sql.transaction) details.push('in a transaction: BEGIN … COMMIT, rolled back on error');
+  const classification = classifySql(sql.query);
+  if (sql.writes) details.push('effect: write (`writes: true`)');
+  else if (classification.effect === 'write') details.push(`effect: write (${classification.reason})`);
+  if (sql.expect) details.push(`expect: ${describeExpect(sql)}`);
+  return details;
+}
+
+function describeExpect(sql: SqlInput): string {
+  const e = sql.expect;
+  if (!e) return '';
+  const parts: string[] = [];
+  if (e.rows !== undefined) parts.push(`rows = ${e.rows}`);
+  if (e.minRows !== undefined) parts.push(`rows ≥ ${e.minRows}`);
+  if (e.maxRows !== undefined) parts.push(`rows ≤ ${e.maxRows}`);
+  if (e.hasValue) parts.push(`value = ${JSON.stringify(e.value)}`);
+  if (e.min !== undefined) parts.push(`value ≥ ${e.min}`);
+  if (e.max !== undefined) parts.push(`value ≤ ${e.max}`);
+  if (e.expr !== undefined) parts.push(e.expr);
+  return parts.join(', ');
+}
