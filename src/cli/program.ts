@@ -23,6 +23,40 @@ export function buildProgram(): Command {
 
   registerIncident(program);
 
+  const runs = program.command('runs').description('history and audit of runs: who ran what, where, with which params and approvals');
+  runs
+    .command('list', { isDefault: true })
+    .description('recorded runs, newest first')
+    .option('--limit <n>', 'how many runs to show', '20')
+    .option('--all', 'show every run')
+    .option('--runbook <name>', 'only runs of this runbook')
+    .option('--output <format>', 'pretty | plain | json')
+    .action(lazy(() => import('./commands/runs').then((m) => ({ default: m.list }))));
+  runs
+    .command('show <run>')
+    .description('the audit record of a run (id, unique prefix or `last`) and how each step ended')
+    .option('--output <format>', 'pretty | plain | json')
+    .action(lazy(() => import('./commands/runs').then((m) => ({ default: m.show }))));
+  runs
+    .command('logs <run>')
+    .description("a run's journal: every event and the output kept of each step")
+    .option('--step <id>', 'only this step (and the steps of a runbook it called)')
+    .option('--output <format>', 'pretty | plain | json (the NDJSON events)')
+    .action(lazy(() => import('./commands/runs').then((m) => ({ default: m.logs }))));
+
+  const lock = program.command('lock').description('locks that keep two runs from changing the same thing at once');
+  lock
+    .command('list', { isDefault: true })
+    .description('held locks: key, run, user, host, since, and whether the holder looks dead')
+    .option('--output <format>', 'pretty | plain | json')
+    .action(lazy(() => import('./commands/lock').then((m) => ({ default: m.list }))));
+  lock
+    .command('release <key>')
+    .description("free a lock another run holds (written into that run's journal with who did it)")
+    .option('--force', 'required: confirms you know the holder is gone')
+    .option('--output <format>', 'pretty | plain | json')
+    .action(lazy(() => import('./commands/lock').then((m) => ({ default: m.release }))));
+
   program
     .command('init')
     .description('write opsctl.yaml (staging + protected production) and starter runbooks here; never overwrites')

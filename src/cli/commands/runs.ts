@@ -1,0 +1,92 @@
+import pc from 'picocolors';
+import { loadConfig } from '../../config/load';
+import { displayStatus, logLine, noPaint, runDetail, runsTable, type Paint } from '../../state/format-runs';
+import { findRun } from '../../state/find-run';
+import { isProcessAlive } from '../../state/lock-liveness';
+import { openStore } from '../../state/open-store';
+import { replay } from '../../state/replay';
+import type { RunRecord, StateStore } from '../../state/store';
+import { usageError } from '../../util/errors';
+import { hostname } from 'node:os';
+import { outputFormat, type OutputFormat } from './incident-shared';
+
+interface OutputOptions {
+  output?: string;
+}
+
+/** `opsctl runs list [--limit N] [--runbook NAME]`: newest first. */
+export async function list(options: OutputOptions & { limit?: string; runbook?: string; all?: boolean }): Promise<void> {
+  const limit = options.all ? undefined : parseLimit(options.limit ?? '20');
+  await withStore(options.output, async (store, format) => {
+    const runs = await store.listRuns({ ...(limit !== undefined ? { limit } : {}), ...(options.runbook ? { runbook: options.runbook } : {}) });
+    if (format === 'json') {
+      print(JSON.stringify({ type: 'run.list', runs: runs.map((run) => ({ ...run, displayStatus: displayStatus(run, isAlive) })) }));
+    } else {
+      print(runsTable(runs, (run) => displayStatus(run, isAlive), paintFor(format)).join('\n'));
+    }
+  });
+}
+
+/** `opsctl runs show RUN_ID`: the audit record and how each step ended. */
+export async function show(name: string, options: OutputOptions): Promise<void> {
+  await withStore(options.output, async (store, format) => {
+    const run = await findRun(store, name);
+    const replayed = replay(await store.readEvents(run.id));
+    const status = displayStatus(run, isAlive);
+    if (format === 'json') {
+      print(JSON.stringify({ type: 'run.show', run, displayStatus: status, steps: [...replayed.steps.values()] }));
+    } else {
+      print(runDetail(run, status, replayed, paintFor(format)).join('\n'));
+    }
+  });
+}
+
+/** `opsctl runs logs RUN_ID [--step ID]`: the journal, as lines or as the NDJSON events themselves. */
+export async function logs(name: string, options: OutputOptions & { step?: string }): Promise<void> {
+  await withStore(options.output, async (store, format) => {
+    const run = await findRun(store, name);
+    const events = (await store.readEvents(run.id))
+      .sort((a, b) => a.seq - b.seq)
+      .filter((e) => !options.step || ('step' in e && (e.step === options.step || e.step?.startsWith(`${options.step}/`))));
+    if (format === 'json') {
+      print(events.map((e) => JSON.stringify(e)).join('\n'));
+      return;
+    }
+    const paint = paintFor(format);
+    print(events.map((e) => logLine(e, paint)).join('\n'));
+  });
+}
+
+export default list;
+
+/** A `running` record is alive only if its process still exists (on this host) — elsewhere we trust it. */
+function isAlive(run: RunRecord): boolean {
+  return run.host !== hostname() || isProcessAlive(run.pid);
+}
+
+function parseLimit(text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw usageError(`--limit must be a whole number above 0, not \`${text}\``);
+  return n;
+}
+
+export function paintFor(format: OutputFormat): Paint {
+  if (format !== 'pretty') return noPaint;
+  const c = pc.createColors(pc.isColorSupported && process.stdout.isTTY === true);
+  return { bold: c.bold, dim: c.dim, red: c.red, green: c.green, yellow: c.yellow, cyan: c.cyan };
+}
+
+function print(text: string): void {
+  if (text !== '') process.stdout.write(`${text}\n`);
+}
+
+/** Loads config, opens the store, runs `fn`, always closes the store. */
+export async function withStore<T>(output: string | undefined, fn: (store: StateStore, format: OutputFormat) => Promise<T>): Promise<T> {
+  const format = outputFormat(output);
+  const store = await openStore(await loadConfig());
+  try {
+    return await fn(store, format);
+  } finally {
+    await store.close();
+  }
+}
