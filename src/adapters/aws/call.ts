@@ -14,6 +14,11 @@ export class AwsCallError extends Error {
   }
 }
 
+/** The thing a step names does not exist; the message says how to find the right name. */
+export class NotFoundError extends Error {
+  override readonly name = 'NotFound';
+}
+
 export async function attempt<T>(doing: string, call: () => Promise<T>): Promise<T> {
   try {
     return await call();
@@ -28,6 +33,7 @@ export async function guarded(key: string, ctx: ActionContext, body: () => Promi
     return await body();
   } catch (error) {
     if (error instanceof InputError) return invalidInput(error, key);
+    if (error instanceof NotFoundError) return { type: 'failure', reason: 'aws-error', message: `${key}: ${error.message}`, errorKind: 'NotFound' };
     if (error instanceof AwsCallError) return awsFailure(error.cause, ctx, error.doing);
     return awsFailure(error, ctx, key);
   }
@@ -36,6 +42,7 @@ export async function guarded(key: string, ctx: ActionContext, body: () => Promi
 /** For plans: a live read that failed becomes a line of the plan instead of an exception. */
 export function planReadProblem(error: unknown, ctx: PlanContext): string {
   if (error instanceof InputError) return `invalid input: ${error.message}`;
+  if (error instanceof NotFoundError) return `check failed: ${error.message}`;
   const failure = error instanceof AwsCallError ? awsFailure(error.cause, ctx, error.doing) : awsFailure(error, ctx, 'reading live state');
   return failure.type === 'failure' ? `could not read the current state: ${failure.message}` : 'could not read the current state';
 }

@@ -1,12 +1,8 @@
 import { DescribeServicesCommand, DescribeTasksCommand, ListTasksCommand, type ECSClient, type Service } from '@aws-sdk/client-ecs';
 import type { ActionContext, ActionOutcome, PlanContext } from '../../types';
-import { attempt } from '../call';
+import { attempt, NotFoundError } from '../call';
 import { poll, type PollResult } from '../poll';
 import { judgeStability } from './stability';
-
-export class MissingServiceError extends Error {
-  override readonly name = 'ServiceNotFoundException';
-}
 
 export async function describeService(client: ECSClient, cluster: string, service: string, ctx: Pick<PlanContext, 'signal'>): Promise<Service> {
   const doing = `ECS DescribeServices (cluster \`${cluster}\`, service \`${service}\`)`;
@@ -14,7 +10,7 @@ export async function describeService(client: ECSClient, cluster: string, servic
   const found = out.services?.[0];
   if (!found) {
     const why = out.failures?.[0]?.reason ?? 'MISSING';
-    throw new MissingServiceError(`service \`${service}\` not found in cluster \`${cluster}\` (${why}). Check the names, e.g. with \`aws ecs list-services --cluster ${cluster}\`.`);
+    throw new NotFoundError(`service \`${service}\` not found in cluster \`${cluster}\` (${why}). Check the names, e.g. with \`aws ecs list-services --cluster ${cluster}\`.`);
   }
   return found;
 }

@@ -1,0 +1,127 @@
+import type { ActionContext, ActionImpl, ActionOutcome, PlanContext, PlanDescription } from '../types';
+import { formatDuration } from '../../util/duration';
+import { attempt, guarded, json, planReadProblem } from './call';
+import { durationMs, InputError, optObject, str, waitFlag, type Input } from './input';
+import { plain, success } from './outcome';
+import { AWS_SERVICES, isReadOperation, operationName, type AwsService } from './generic-operation';
+import type { PollResult } from './poll';
+
+interface Sendable {
+  send(command: unknown, options?: { abortSignal?: AbortSignal }): Promise<unknown>;
+}
+type CommandClass = new (input: unknown) => unknown;
+
+interface Parsed {
+  readonly service: AwsService;
+  readonly operation: string;
+  readonly input: Record<string, unknown>;
+  readonly wait: boolean;
+  readonly intervalMs: number;
+  readonly maxWaitMs: number;
+}
+
+function parse(raw: Input): Parsed {
+  const service = str(raw, 'service').toLowerCase().replace(/[-_ ]/g, '');
+  if (!(AWS_SERVICES as readonly string[]).includes(service)) throw new InputError(`\`service\` must be one of ${AWS_SERVICES.join(', ')}, got ${service}`);
+  return {
+    service: service as AwsService,
+    operation: operationName(str(raw, 'operation')),
+    input: { ...(optObject(raw, 'input') ?? {}) },
+    wait: waitFlag(raw),
+    intervalMs: durationMs(raw, 'poll_interval', 10_000),
+    maxWaitMs: durationMs(raw, 'max_wait', 30 * 60_000),
+  };
+}
+
+/** Which operations the `aws` action knows how to wait for, and on what. */
+export function waiterFor(service: AwsService, operation: string): string | undefined {
+  switch (service) {
+    case 'ecs':
+      return ['UpdateService', 'CreateService'].includes(operation) ? 'the service is stable' : undefined;
+    case 'rds':
+      if (['CreateDBSnapshot', 'CopyDBSnapshot'].includes(operation)) return 'the snapshot is available';
+      return ['CreateDBInstance', 'CreateDBInstanceReadReplica', 'ModifyDBInstance', 'RebootDBInstance', 'PromoteReadReplica', 'RestoreDBInstanceFromDBSnapshot', 'RestoreDBInstanceToPointInTime', 'StartDBInstance'].includes(operation)
+        ? 'the instance is available'
+        : undefined;
+    case 'route53':
+      return operation === 'ChangeResourceRecordSets' ? 'the change is INSYNC' : undefined;
+    default:
+      return undefined;
+  }
+}
+
+async function loadService(service: AwsService, ctx: PlanContext): Promise<{ client: Sendable; commands: Record<string, unknown> }> {
+  switch (service) {
+    case 'ecs': {
+      const [sdk, { ecsClient }] = await Promise.all([import('@aws-sdk/client-ecs'), import('./ecs/client')]);
+      return { client: ecsClient(ctx) as unknown as Sendable, commands: sdk };
+    }
+    case 'rds': {
+      const [sdk, { rdsClient }] = await Promise.all([import('@aws-sdk/client-rds'), import('./rds/client')]);
+      return { client: rdsClient(ctx) as unknown as Sendable, commands: sdk };
+    }
+    case 'route53': {
+      const [sdk, { route53Client }] = await Promise.all([import('@aws-sdk/client-route-53'), import('./route53/client')]);
+      return { client: route53Client(ctx) as unknown as Sendable, commands: sdk };
+    }
+  }
+}
+
+function commandClass(commands: Record<string, unknown>, p: Parsed): CommandClass {
+  const found = commands[`${p.operation}Command`];
+  if (typeof found === 'function') return found as CommandClass;
+  const names = Object.keys(commands).filter((k) => k.endsWith('Command') && k !== 'Command').map((k) => k.slice(0, -'Command'.length));
+  const near = names.filter((n) => n.toLowerCase().includes(p.operation.toLowerCase()) || p.operation.toLowerCase().includes(n.toLowerCase())).slice(0, 5);
+  throw new InputError(`${p.service} has no operation \`${p.operation}\`${near.length ? `; did you mean ${near.join(', ')}?` : ''}`);
+}
+
+async function waitAfter(p: Parsed, client: Sendable, response: Record<string, unknown>, ctx: ActionContext): Promise<PollResult<unknown>> {
+  const w = { intervalMs: p.intervalMs, maxWaitMs: p.maxWaitMs };
+  switch (p.service) {
+    case 'ecs': {
+      const { waitStable } = await import('./ecs/service');
+      const service = response.service as { deployments?: { status?: string; id?: string }[] } | undefined;
+      const deploymentId = service?.deployments?.find((d) => d.status === 'PRIMARY')?.id;
+      return waitStable(client as never, ctx, { cluster: String(p.input.cluster ?? 'default'), service: String(p.input.service ?? p.input.serviceName), ...w, ...(deploymentId ? { deploymentId } : {}) });
+    }
+    case 'rds': {
+      if (['CreateDBSnapshot', 'CopyDBSnapshot'].includes(p.operation)) {
+        const { waitSnapshotAvailable } = await import('./rds/snapshot');
+        return waitSnapshotAvailable(client as never, ctx, String(p.input.DBSnapshotIdentifier ?? p.input.TargetDBSnapshotIdentifier), w);
+      }
+      const { waitAvailable } = await import('./rds/instance');
+      return waitAvailable(client as never, ctx, { instance: String(p.input.TargetDBInstanceIdentifier ?? p.input.DBInstanceIdentifier), wait: true, ...w });
+    }
+    case 'route53': {
+      const { waitInsync } = await import('./route53/zone');
+      const info = response.ChangeInfo as { Id?: string } | undefined;
+      return waitInsync(client as never, ctx, String(info?.Id ?? '').replace('/change/', ''), { wait: true, ...w });
+    }
+  }
+}
+
+export const awsGenericImpl: ActionImpl = {
+  async plan(raw, ctx: PlanContext): Promise<PlanDescription> {
+    try {
+      const p = parse(raw);
+      const waiter = waiterFor(p.service, p.operation);
+      const waitLine = !p.wait ? 'no wait (wait: false)' : waiter ? `then wait until ${waiter} (poll every ${formatDuration(p.intervalMs)}, at most ${formatDuration(p.maxWaitMs)})` : 'no waiter for this operation: the step ends with the response';
+      return { summary: `AWS ${p.service} ${p.operation}${isReadOperation(p.operation) ? ' (read)' : ''}`, details: [`${p.operation} ${json(p.input)}`, waitLine] };
+    } catch (error) {
+      return { summary: `AWS ${String(raw.service)} ${String(raw.operation)}`, details: [planReadProblem(error, ctx)] };
+    }
+  },
+
+  run: (raw, ctx: ActionContext) =>
+    guarded('aws', ctx, async (): Promise<ActionOutcome> => {
+      const p = parse(raw);
+      const { client, commands } = await loadService(p.service, ctx);
+      const Command = commandClass(commands, p);
+      const response = (await attempt(`AWS ${p.service} ${p.operation}`, () => client.send(new Command(p.input), { abortSignal: ctx.signal }))) as Record<string, unknown>;
+      const result = plain(response) as Record<string, unknown>;
+      if (!p.wait || !waiterFor(p.service, p.operation)) return success({ response: result }, { result });
+      const waited = await waitAfter(p, client, response, ctx);
+      if (!waited.ok) return waited.outcome;
+      return success({ response: result, waited: plain(waited.value) }, { result });
+    }),
+};

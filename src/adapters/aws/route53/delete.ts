@@ -1,0 +1,59 @@
+import type { ResourceRecordSet } from '@aws-sdk/client-route-53';
+import type { ActionContext, ActionImpl, PlanContext, PlanDescription, UndoAction } from '../../types';
+import { guarded, json, planReadProblem } from '../call';
+import { success } from '../outcome';
+import { route53Client } from './client';
+import { commentOf, syncWait, waitSettings, zoneOf } from './input';
+import { recordKey, recordToInput, showRecord } from './record';
+import { changeRecords, findRecord, resolveZone, syncLine, waitInsync } from './zone';
+
+export const route53DeleteImpl: ActionImpl = {
+  async plan(raw, ctx: PlanContext): Promise<PlanDescription> {
+    try {
+      const key = recordKey(raw);
+      const w = syncWait(raw);
+      const summary = `Route 53 ChangeResourceRecordSets DELETE ${key.name} ${key.type}${key.setIdentifier ? ` (set ${key.setIdentifier})` : ''} in zone ${zoneOf(raw)}`;
+      if (ctx.noChecks) return { summary, details: ['now: not read (--no-checks); the record set as it is at run time is deleted', syncLine(w)] };
+      try {
+        const client = route53Client(ctx);
+        const zoneId = await resolveZone(client, zoneOf(raw), ctx);
+        const before = await findRecord(client, zoneId, key, ctx);
+        return { summary, details: before ? [`now:   ${showRecord(before)}`, 'after: (no record)', `DELETE ${json(before)}`, syncLine(w)] : ['now: (no record) — nothing to delete'] };
+      } catch (error) {
+        return { summary, details: [planReadProblem(error, ctx), syncLine(w)] };
+      }
+    } catch (error) {
+      return { summary: 'Route 53 DELETE', details: [planReadProblem(error, ctx)] };
+    }
+  },
+
+  run: (raw, ctx: ActionContext) =>
+    guarded('route53.delete', ctx, async () => {
+      const key = recordKey(raw);
+      const w = syncWait(raw);
+      const client = route53Client(ctx);
+      const zoneId = await resolveZone(client, zoneOf(raw), ctx);
+      const before = await findRecord(client, zoneId, key, ctx);
+      if (!before) {
+        ctx.progress(`${key.name} ${key.type}: no record, nothing to delete`);
+        return success({ zone_id: zoneId, deleted: false });
+      }
+      ctx.progress(`deleting ${showRecord(before)}`);
+      const change = await changeRecords(client, zoneId, [{ Action: 'DELETE', ResourceRecordSet: before }], commentOf(raw, `delete ${key.name} ${key.type}`), ctx);
+      const undoFacts = { zone_id: zoneId, previous: before };
+      const outputs = { change_id: change.id, status: change.status, zone_id: zoneId, deleted: true };
+      if (!w.wait) return success(outputs, { result: { before, change }, undoFacts });
+      const synced = await waitInsync(client, ctx, change.id, w);
+      if (!synced.ok) return synced.outcome;
+      return success({ ...outputs, status: synced.value }, { result: { before, change: { ...change, status: synced.value } }, undoFacts });
+    }),
+
+  undo(raw, facts): UndoAction | undefined {
+    const zoneId = typeof facts.zone_id === 'string' ? facts.zone_id : undefined;
+    const previous = facts.previous as ResourceRecordSet | undefined;
+    if (!zoneId || !previous || typeof previous !== 'object') return undefined;
+    const input = recordToInput(zoneId, previous);
+    if (input) return { kind: 'route53.upsert', input: { ...input, ...waitSettings(raw) } };
+    return { kind: 'aws', input: { service: 'route53', operation: 'ChangeResourceRecordSets', input: { HostedZoneId: zoneId, ChangeBatch: { Comment: 'opsctl undo', Changes: [{ Action: 'CREATE', ResourceRecordSet: previous }] } }, ...waitSettings(raw) } };
+  },
+};

@@ -1,0 +1,74 @@
+import type { ResourceRecordSet } from '@aws-sdk/client-route-53';
+import type { ActionContext, ActionImpl, PlanContext, PlanDescription, UndoAction } from '../../types';
+import { guarded, json, planReadProblem } from '../call';
+import { success } from '../outcome';
+import { route53Client } from './client';
+import { commentOf, syncWait, waitSettings, zoneOf } from './input';
+import { desiredRecord, recordKey, recordToInput, showRecord } from './record';
+import { changeRecords, findRecord, resolveZone, syncLine, waitInsync } from './zone';
+
+export const route53UpsertImpl: ActionImpl = {
+  async plan(raw, ctx: PlanContext): Promise<PlanDescription> {
+    try {
+      const after = desiredRecord(raw);
+      const w = syncWait(raw);
+      const summary = `Route 53 ChangeResourceRecordSets UPSERT ${after.Name} ${after.Type} in zone ${zoneOf(raw)}`;
+      const change = `UPSERT ${json(after)}`;
+      if (ctx.noChecks) return { summary, details: ['now: not read (--no-checks)', `after: ${showRecord(after)}`, change, syncLine(w)] };
+      try {
+        const client = route53Client(ctx);
+        const zoneId = await resolveZone(client, zoneOf(raw), ctx);
+        const before = await findRecord(client, zoneId, recordKey(raw), ctx);
+        const same = before && json(before) === json(after);
+        return { summary, details: [`now:   ${showRecord(before)}`, `after: ${showRecord(after)}${same ? ' (no change)' : ''}`, change, syncLine(w)] };
+      } catch (error) {
+        return { summary, details: [planReadProblem(error, ctx), `after: ${showRecord(after)}`, change, syncLine(w)] };
+      }
+    } catch (error) {
+      return { summary: 'Route 53 UPSERT', details: [planReadProblem(error, ctx)] };
+    }
+  },
+
+  run: (raw, ctx: ActionContext) =>
+    guarded('route53.upsert', ctx, async () => {
+      const after = desiredRecord(raw);
+      const w = syncWait(raw);
+      const client = route53Client(ctx);
+      const zoneId = await resolveZone(client, zoneOf(raw), ctx);
+      const key = recordKey(raw);
+      const before = await findRecord(client, zoneId, key, ctx);
+      ctx.progress(`${showRecord(before)} → ${showRecord(after)}`);
+      const change = await changeRecords(client, zoneId, [{ Action: 'UPSERT', ResourceRecordSet: after }], commentOf(raw, `upsert ${after.Name} ${after.Type}`), ctx);
+      const undoFacts = { zone_id: zoneId, name: key.name, type: key.type, set_identifier: key.setIdentifier, previous: before ?? null };
+      const outputs = { change_id: change.id, status: change.status, zone_id: zoneId, fqdn: key.name, created: !before };
+      if (!w.wait) return success(outputs, { result: { before, after, change }, undoFacts });
+      const synced = await waitInsync(client, ctx, change.id, w);
+      if (!synced.ok) return synced.outcome;
+      return success({ ...outputs, status: synced.value }, { result: { before, after, change: { ...change, status: synced.value } }, undoFacts });
+    }),
+
+  undo(raw, facts): UndoAction | undefined {
+    return restoreRecord(raw, facts);
+  },
+};
+
+/**
+ * The inverse of a record change: put back the set that was there (through `route53.upsert`, or
+ * the `aws` action when it uses routing upsert cannot express), or delete the one we created.
+ */
+export function restoreRecord(raw: Readonly<Record<string, unknown>>, facts: Readonly<Record<string, unknown>>): UndoAction | undefined {
+  const zoneId = typeof facts.zone_id === 'string' ? facts.zone_id : undefined;
+  if (!zoneId) return undefined;
+  const previous = facts.previous as ResourceRecordSet | null | undefined;
+  if (previous === undefined) return undefined;
+  if (previous === null) {
+    const setId = typeof facts.set_identifier === 'string' ? { set_identifier: facts.set_identifier } : {};
+    return { kind: 'route53.delete', input: { zone: zoneId, name: facts.name, type: facts.type, ...setId, ...waitSettings(raw) } };
+  }
+  const input = recordToInput(zoneId, previous);
+  if (input) return { kind: 'route53.upsert', input: { ...input, ...waitSettings(raw) } };
+  return {
+    kind: 'aws',
+    input: { service: 'route53', operation: 'ChangeResourceRecordSets', input: { HostedZoneId: zoneId, ChangeBatch: { Comment: 'opsctl undo', Changes: [{ Action: 'UPSERT', ResourceRecordSet: previous }] } }, ...waitSettings(raw) },
+  };
+}
