@@ -141,7 +141,15 @@ export interface TestServer {
 }
 
 /** A real HTTP server on 127.0.0.1 whose answers the test scripts, one call of `reply` per request. */
-export async function startServer(reply: (request: ReceivedRequest, index: number) => { status: number; body?: string; headers?: Record<string, string> }): Promise<TestServer> {
+export interface ScriptedAnswer {
+  readonly status: number;
+  readonly body?: string;
+  readonly headers?: Record<string, string>;
+  /** Answer only after this long (to exercise request timeouts). */
+  readonly delayMs?: number;
+}
+
+export async function startServer(reply: (request: ReceivedRequest, index: number) => ScriptedAnswer): Promise<TestServer> {
   const requests: ReceivedRequest[] = [];
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
@@ -150,8 +158,13 @@ export async function startServer(reply: (request: ReceivedRequest, index: numbe
       const received = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
       requests.push(received);
       const answer = reply(received, requests.length - 1);
-      res.writeHead(answer.status, answer.headers ?? { 'content-type': 'text/plain' });
-      res.end(answer.body ?? '');
+      const send = () => {
+        if (res.destroyed) return;
+        res.writeHead(answer.status, answer.headers ?? { 'content-type': 'text/plain' });
+        res.end(answer.body ?? '');
+      };
+      if (answer.delayMs) setTimeout(send, answer.delayMs).unref();
+      else send();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
