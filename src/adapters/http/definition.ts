@@ -20,7 +20,13 @@ export const httpDefinition: ActionDefinition = {
         {
           status: s.oneOf([status, s.array(status, { minItems: 1 })], 'Expected status or statuses (default: any 2xx).'),
           body_contains: s.string({ description: 'Text the body must contain.' }),
-          json: s.map(s.any(), { description: 'JSON path (`$.a.b[0]` or `a.b`) → expected value.' }),
+          json: s.oneOf(
+            [
+              s.map(s.any(), { description: 'JSON path (`$.a.b[0]` or `a.b`) → expected value.' }),
+              s.string({ description: 'A CEL condition over `json` (the parsed body), `status`, `body` and `headers`, e.g. `json.status == "ok"`.' }),
+            ],
+            'What the JSON body must hold.',
+          ),
         },
         { description: 'What a healthy answer looks like.' },
       ),

@@ -4,6 +4,7 @@ import { sendRequest, type HttpRequest, type HttpResult } from '../core/fetch';
 import { abortedOutcome, failure, success } from '../core/outcome';
 import { checkAnswer, describeExpectations, type Expectations } from './expect';
 import { HTTP_METHODS } from './definition';
+import { parseCel } from '../../expr/cel';
 import { formatDuration } from '../../util/duration';
 import { unreachable } from '../../util/unreachable';
 
@@ -60,12 +61,18 @@ function parseExpect(r: InputReader): Expectations {
   if (status?.some((code) => !Number.isInteger(code) || code < 100 || code > 599)) inner.fail('`http.expect.status` must be HTTP status codes (100–599)');
   const bodyContains = inner.string('body_contains');
   const json = raw.json;
-  if (json !== undefined && !isRecord(json)) inner.fail('`http.expect.json` must map JSON paths to values, like `{ "$.status": "ok" }`');
+  if (json !== undefined && !isRecord(json) && typeof json !== 'string') {
+    inner.fail('`http.expect.json` must map JSON paths to values, like `{ "$.status": "ok" }`, or be a condition like `json.status == "ok"`');
+  }
+  if (typeof json === 'string') {
+    const parsed = parseCel(json);
+    if (!parsed.ok) inner.fail(`\`http.expect.json\` is not a valid condition: ${parsed.message}`);
+  }
   for (const problem of inner.problems) r.fail(problem);
   return {
     ...(status ? { status } : {}),
     ...(bodyContains !== undefined ? { bodyContains } : {}),
-    ...(isRecord(json) ? { json } : {}),
+    ...(isRecord(json) || typeof json === 'string' ? { json } : {}),
   };
 }
 

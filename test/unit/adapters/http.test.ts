@@ -49,6 +49,18 @@ describe('http: one request', () => {
     expect(missing.message).toContain('the JSON body has no $.version');
   });
 
+  it('checks a CEL condition over the JSON body, status and headers', async () => {
+    const s = await serve(json({ status: 'ok', checks: [{ name: 'db', ok: true }, { name: 'cache', ok: true }] }));
+    const holds = await runAction('http', { url: s.url, expect: { json: "json.status == 'ok' && json.checks.all(c, c.ok) && status == 200 && headers['content-type'] == 'application/json'" } });
+    expect(holds).toMatchObject({ type: 'success' });
+    const fails = await runAction('http', { url: s.url, expect: { json: 'size(json.checks) > 2' } });
+    expect(fails).toMatchObject({ type: 'failure', reason: 'expectation-failed' });
+    if (fails.type === 'failure') expect(fails.message).toContain('expected `size(json.checks) > 2` to hold, got false');
+    const bad = await runAction('http', { url: s.url, expect: { json: 'json.status ==' } });
+    expect(bad).toMatchObject({ type: 'failure', reason: 'invalid-input' });
+    expect(s.requests).toHaveLength(2);
+  });
+
   it('sends a JSON body with its content type, and headers', async () => {
     const s = await serve({ status: 201 });
     const outcome = await runAction('http', { url: `${s.url}/deploys`, method: 'POST', json: { version: '1.2.3', replicas: 4 }, headers: { 'x-request-id': 'abc' } });
