@@ -1,0 +1,122 @@
+import type { AdapterRegistry } from '../adapters/types';
+import { s, type ObjectNode, type SchemaNode } from './schema-dsl';
+
+/**
+ * The runbook format of DESIGN.md §2 in the schema language. Action keys come from the
+ * adapter registry, so a new adapter extends validation and `opsctl schema` at once.
+ */
+export const API_VERSION = 'opsctl/v1';
+
+export const PARAM_TYPES = ['string', 'integer', 'number', 'boolean', 'enum'] as const;
+
+const scalar = s.oneOf([s.string(), s.number(), s.boolean()]);
+
+export const paramSchema = s.object({
+  type: s.enumOf(PARAM_TYPES, 'value type (default string)'),
+  required: s.boolean('the run refuses to start without it'),
+  default: scalar,
+  pattern: s.string({ description: 'regular expression a string value must match' }),
+  values: s.array(s.string(), { minItems: 1, description: 'allowed values of an enum' }),
+  min: s.number(),
+  max: s.number(),
+  secret: s.boolean('redacted everywhere it would be shown'),
+  description: s.string(),
+});
+
+export const secretSchema = s.object(
+  {
+    from: s.enumOf(['env', 'file', 'prompt'], 'where the value comes from'),
+    name: s.string({ description: '`from: env`: the environment variable' }),
+    path: s.string({ description: '`from: file`: the file holding the value' }),
+    message: s.string({ description: '`from: prompt`: the question' }),
+  },
+  { required: ['from'] },
+);
+
+export const retrySchema = s.object(
+  {
+    attempts: s.integer({ min: 1, description: 'total attempts; 1 = no retry' }),
+    delay: s.duration('wait before the second attempt'),
+    backoff: s.number({ min: 1, description: 'each delay is the previous one times this' }),
+    max_delay: s.duration('upper bound of a delay'),
+    jitter: s.number({ min: 0, max: 1, description: 'random spread of each delay, 0..1' }),
+    on: s.array(s.oneOf([s.integer(), s.string()]), { description: 'what is retried: exit codes, `timeout`, error kinds, `any` (default: any failure)' }),
+  },
+  { shortForm: 'attempts' },
+);
+
+export const ON_FAILURE_STEP = ['abort', 'continue'] as const;
+export const ON_FAILURE_RUNBOOK = ['abort', 'rollback'] as const;
+
+const envMap = s.map(scalar, { keyPattern: '^[A-Za-z_][A-Za-z0-9_]*$', description: 'environment variables' });
+
+/** Fields every step may have besides its one action. */
+export function commonStepFields(confirm: SchemaNode): Record<string, SchemaNode> {
+  return {
+    id: s.string({ format: 'id', description: 'unique id; expressions read `steps.<id>`' }),
+    title: s.string(),
+    needs: s.array(s.string(), { description: 'steps that must succeed first (default: the step above; `[]`: none)' }),
+    when: s.oneOf([s.string({ format: 'expression' }), s.boolean()], 'condition; false skips the step'),
+    confirm,
+    timeout: s.duration(),
+    retry: retrySchema,
+    on_failure: s.enumOf(ON_FAILURE_STEP, 'abort the run (default) or continue'),
+    idempotent: s.boolean('safe to run again after an interruption'),
+    readonly: s.boolean('changes nothing; runs during --dry-run'),
+    outputs: s.map(s.string(), { keyPattern: '^[A-Za-z_][A-Za-z0-9_]*$', description: 'name → selector: stdout, json:$.path, regex:…, or an adapter output' }),
+    env: envMap,
+    cwd: s.string(),
+  };
+}
+
+export interface RunbookFormat {
+  readonly root: ObjectNode;
+  readonly step: ObjectNode;
+  readonly undo: ObjectNode;
+}
+
+const cache = new WeakMap<AdapterRegistry, RunbookFormat>();
+
+export function runbookFormat(registry: AdapterRegistry): RunbookFormat {
+  const hit = cache.get(registry);
+  if (hit) return hit;
+  const actions: Record<string, SchemaNode> = {};
+  for (const key of registry.keys()) {
+    const definition = registry.get(key);
+    if (definition) actions[key] = { ...definition.schema, description: definition.summary };
+  }
+  const undo = s.object(actions, { description: 'one action' });
+  const common = commonStepFields(actions.confirm ?? s.string());
+  const step = s.object({ ...common, undo: s.oneOf([s.enumOf(['auto']), undo], 'an action that reverses the step, or `auto`'), ...actions }, { required: ['id'] });
+  const root = s.object(
+    {
+      apiVersion: s.enumOf([API_VERSION]),
+      kind: s.enumOf(['Runbook']),
+      name: s.string({ format: 'name', description: 'kebab-case, unique in the search path' }),
+      title: s.string(),
+      description: s.string(),
+      params: s.map(paramSchema, { keyPattern: '^[A-Za-z_][A-Za-z0-9_]*$' }),
+      secrets: s.map(secretSchema, { keyPattern: '^[A-Za-z_][A-Za-z0-9_]*$' }),
+      vars: s.map(s.any(), { keyPattern: '^[A-Za-z_][A-Za-z0-9_]*$' }),
+      requires: s.object({ tools: s.array(s.string()), env: s.array(s.string()) }),
+      lock: s.oneOf([s.string(), s.boolean()], 'lock key; false for none (default `<name>@<environment>` when a step writes)'),
+      concurrency: s.integer({ min: 1, description: 'steps running at once' }),
+      defaults: s.object({ timeout: s.duration(), retry: retrySchema, on_failure: s.enumOf(ON_FAILURE_STEP), env: envMap, cwd: s.string() }),
+      on_failure: s.enumOf(ON_FAILURE_RUNBOOK, 'abort (default) or rollback: undo succeeded steps in reverse order'),
+      steps: s.array(step, { minItems: 1 }),
+      finally: s.array(step, { description: 'steps run after the main steps, whatever happened' }),
+    },
+    { required: ['apiVersion', 'kind', 'name', 'steps'] },
+  );
+  const format = { root, step, undo };
+  cache.set(registry, format);
+  return format;
+}
+
+/** Action keys present in a step mapping's keys: `confirm` is a gate when another action is there. */
+export function actionKeys(keys: readonly string[], registry: AdapterRegistry): { actions: string[]; confirmIsGate: boolean } {
+  const present = keys.filter((key) => registry.get(key) !== undefined);
+  const others = present.filter((key) => key !== 'confirm');
+  if (others.length > 0) return { actions: others, confirmIsGate: present.includes('confirm') };
+  return { actions: present, confirmIsGate: false };
+}

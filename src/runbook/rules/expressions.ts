@@ -1,0 +1,133 @@
+import { extractReferences, parseCel, type Reference } from '../../expr';
+import { CONTEXT_ROOTS, ENVIRONMENT_FIELDS, RUN_FIELDS, STEP_FIELDS } from '../../expr/context';
+import { didYouMean, didYouMeanHint } from '../did-you-mean';
+import type { Diagnostic } from '../diagnostics';
+import type { Step } from '../model';
+import { collectExpressions, type ExpressionSite } from './collect-expressions';
+import { diagnostic, type Rule, type RuleContext } from './types';
+
+/**
+ * Expressions parse; they read only known contexts, declared params/vars/secrets and existing
+ * steps; and a step reads `steps.X` only when it depends on X (directly or through ancestors).
+ */
+export const expressionsCheck: Rule = (ctx) => {
+  const out: Diagnostic[] = [];
+  const source = ctx.locator.source;
+  for (const site of collectExpressions(ctx.locator.doc, source.text)) {
+    const at = (start = 0, end = site.end - site.offset) => source.range(site.offset + start, site.offset + end);
+    if (site.templateError) {
+      out.push(diagnostic('error', 'bad-expression', site.templateError, at(0, 3)));
+      continue;
+    }
+    const parsed = parseCel(site.source);
+    if (!parsed.ok) {
+      out.push(diagnostic('error', 'bad-expression', `expression does not parse: ${parsed.message}`, at(parsed.start, Math.max(parsed.end, parsed.start + 1)), 'expressions are CEL: https://cel.dev'));
+      continue;
+    }
+    for (const ref of extractReferences(parsed.ast).references) {
+      const problem = checkReference(ref, site, ctx);
+      if (problem) out.push(diagnostic(problem.severity ?? 'error', problem.code, problem.message, at(ref.start, ref.end), problem.hint));
+    }
+  }
+  return out;
+};
+
+interface Problem {
+  readonly code: string;
+  readonly message: string;
+  readonly hint?: string;
+  readonly severity?: 'warning';
+}
+
+function checkReference(ref: Reference, site: ExpressionSite, ctx: RuleContext): Problem | undefined {
+  const [first, second, third] = ref.path;
+  const runbook = ctx.runbook;
+  const member = (names: readonly string[], what: string, code: string): Problem | undefined => {
+    if (first === undefined || names.includes(first)) return undefined;
+    const hint = didYouMeanHint(first, names) ?? (names.length ? `declared ${what}: ${names.join(', ')}` : `this runbook declares no ${what}`);
+    return { code, message: `unknown ${what.replace(/s$/, '')} \`${ref.root}.${first}\``, hint };
+  };
+  switch (ref.root) {
+    case 'params':
+      return member(runbook.params.map((p) => p.name), 'params', 'unknown-param');
+    case 'vars':
+      return member(Object.keys(runbook.vars), 'vars', 'unknown-var');
+    case 'secrets':
+      return member(runbook.secrets.map((s) => s.name), 'secrets', 'unknown-secret');
+    case 'environment':
+      return first !== undefined && !(ENVIRONMENT_FIELDS as readonly string[]).includes(first)
+        ? { code: 'unknown-field', message: `\`environment\` has no field \`${first}\``, hint: didYouMeanHint(first, ENVIRONMENT_FIELDS) ?? `fields: ${ENVIRONMENT_FIELDS.join(', ')}` }
+        : undefined;
+    case 'run':
+      return first !== undefined && !(RUN_FIELDS as readonly string[]).includes(first)
+        ? { code: 'unknown-field', message: `\`run\` has no field \`${first}\``, hint: didYouMeanHint(first, RUN_FIELDS) ?? `fields: ${RUN_FIELDS.join(', ')}` }
+        : undefined;
+    case 'env':
+    case 'incident':
+      return undefined;
+    case 'steps':
+      return first === undefined ? undefined : checkStepReference(first, second, third, site, ctx);
+    default: {
+      const params = runbook.params.map((p) => p.name);
+      const hint = params.includes(ref.root)
+        ? `did you mean \`params.${ref.root}\`?`
+        : (didYouMeanHint(ref.root, CONTEXT_ROOTS) ?? `contexts: ${CONTEXT_ROOTS.join(', ')}`);
+      return { code: 'unknown-context', message: `unknown context \`${ref.root}\``, hint };
+    }
+  }
+}
+
+function checkStepReference(id: string, field: string | undefined, output: string | undefined, site: ExpressionSite, ctx: RuleContext): Problem | undefined {
+  const main = ctx.runbook.steps;
+  const fin = ctx.runbook.finally;
+  const target = main.find((s) => s.id === id) ?? fin.find((s) => s.id === id);
+  if (!target) {
+    return { code: 'unknown-step', message: `unknown step \`steps.${id}\``, hint: didYouMeanHint(id, [...main, ...fin].map((s) => s.id)) };
+  }
+  if (field !== undefined && !(STEP_FIELDS as readonly string[]).includes(field)) {
+    const hint = didYouMean(field, STEP_FIELDS) ? `did you mean \`steps.${id}.${didYouMean(field, STEP_FIELDS)}\`?` : `a step has: ${STEP_FIELDS.join(', ')}`;
+    return { code: 'unknown-field', message: `\`steps.${id}\` has no field \`${field}\``, hint };
+  }
+  const reader = readerOf(site, ctx);
+  if (reader === undefined) {
+    return { code: 'steps-unavailable', message: `\`steps.${id}\` cannot be read in \`${String(site.path[0])}\`: no step has run when it is evaluated`, hint: 'read step results inside a step' };
+  }
+  if (reader.phase === 'main') {
+    const inUndo = site.path[2] === 'undo';
+    if (target.phase === 'finally') return { code: 'not-an-ancestor', message: `step \`${reader.id}\` reads \`steps.${id}\`, a finally step that runs after it` };
+    if (target === reader && !inUndo) return { code: 'reads-itself', message: `step \`${reader.id}\` reads its own \`steps.${id}\` before it has run`, hint: 'its results can be read by the steps after it, or by its `undo`' };
+    if (target !== reader && !ctx.ancestors.get(reader.id)?.has(id)) {
+      return {
+        code: 'not-an-ancestor',
+        message: `step \`${reader.id}\` reads \`steps.${id}\` but does not depend on \`${id}\``,
+        hint: `add \`${id}\` to the \`needs\` of \`${reader.id}\` (or of a step it needs), so \`${id}\` has run first`,
+      };
+    }
+  } else if (target.phase === 'finally' && fin.indexOf(target) >= fin.indexOf(reader)) {
+    return { code: 'not-an-ancestor', message: `finally step \`${reader.id}\` reads \`steps.${id}\`, which runs ${target === reader ? 'as' : 'after'} it` };
+  }
+  if (field === 'outputs' && output !== undefined) return checkOutput(target, output, ctx);
+  return undefined;
+}
+
+function checkOutput(step: Step, output: string, ctx: RuleContext): Problem | undefined {
+  const declared = Object.keys(step.outputs);
+  const builtin = ctx.registry.get(step.action.kind)?.outputs;
+  if (builtin === undefined && declared.length === 0) return undefined;
+  const known = [...declared, ...(builtin ?? [])];
+  if (known.includes(output)) return undefined;
+  return {
+    severity: 'warning',
+    code: 'unknown-output',
+    message: `step \`${step.id}\` has no output \`${output}\``,
+    hint: didYouMeanHint(output, known) ?? `its outputs: ${known.join(', ')}; declare more under \`outputs:\``,
+  };
+}
+
+/** The step an expression belongs to (the one that evaluates it), if any. */
+function readerOf(site: ExpressionSite, ctx: RuleContext): Step | undefined {
+  const [list, index] = site.path;
+  if ((list !== 'steps' && list !== 'finally') || typeof index !== 'number') return undefined;
+  for (const [step, path] of ctx.stepPaths) if (path[0] === list && path[1] === index) return step;
+  return undefined;
+}

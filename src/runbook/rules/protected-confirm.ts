@@ -1,0 +1,25 @@
+import type { Diagnostic } from '../diagnostics';
+import type { Step } from '../model';
+import { diagnostic, effectOf, type Rule } from './types';
+
+/**
+ * In a protected environment a mutating step should have a confirmation before it: its own
+ * `confirm:` gate, or a `confirm` step (or gate) among its ancestors. Runs only when the
+ * environment is known (`validate --env NAME`, or a run).
+ */
+export const protectedNeedsConfirm: Rule = (ctx) => {
+  const environment = ctx.environment;
+  if (!environment?.protected) return [];
+  const out: Diagnostic[] = [];
+  const byId = new Map(ctx.runbook.steps.map((s) => [s.id, s]));
+  const confirms = (step: Step | undefined) => step !== undefined && (step.confirm !== undefined || step.action.kind === 'confirm');
+  for (const step of ctx.runbook.steps) {
+    if (effectOf(step, ctx.registry) !== 'write' || confirms(step)) continue;
+    if ([...(ctx.ancestors.get(step.id) ?? [])].some((id) => confirms(byId.get(id)))) continue;
+    const path = ctx.stepPaths.get(step) ?? [];
+    out.push(
+      diagnostic('warning', 'protected-without-confirm', `step \`${step.id}\` changes \`${environment.name}\` (a protected environment) with no confirmation before it`, ctx.locator.range([...path, 'id']), 'add `confirm: "…?"` to the step, or a `confirm` step it needs'),
+    );
+  }
+  return out;
+};

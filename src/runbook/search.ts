@@ -1,0 +1,82 @@
+import { existsSync, statSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
+import { basename, extname, join, resolve } from 'node:path';
+import type { Config } from '../config/model';
+import { didYouMean } from './did-you-mean';
+import { usageError } from '../util/errors';
+
+/** A runbook file found in the search path. */
+export interface RunbookEntry {
+  /** The `name:` written in the file, else the file name without extension. */
+  readonly name: string;
+  readonly path: string;
+  /** The search-path folder it was found in. */
+  readonly root: string;
+  /** True when the shipped `runbooks/` folder holds it. */
+  readonly builtin: boolean;
+  /** A runbook earlier in the search path has the same name, so this one is never picked. */
+  readonly shadowed: boolean;
+}
+
+const EXTENSIONS = new Set(['.yaml', '.yml']);
+
+/** Every runbook of the search path, in search-path order (config folders first, shipped last). */
+export async function findRunbooks(config: Config): Promise<RunbookEntry[]> {
+  const entries: RunbookEntry[] = [];
+  const seen = new Set<string>();
+  const shipped = config.runbookPaths.at(-1);
+  for (const root of config.runbookPaths) {
+    for (const path of await yamlFiles(root)) {
+      const name = await runbookName(path);
+      entries.push({ name, path, root, builtin: root === shipped, shadowed: seen.has(name) });
+      seen.add(name);
+    }
+  }
+  return entries;
+}
+
+/** True when the argument reads as a file path rather than a runbook name. */
+export function looksLikePath(nameOrPath: string): boolean {
+  return nameOrPath.includes('/') || nameOrPath.includes('\\') || EXTENSIONS.has(extname(nameOrPath)) || nameOrPath.startsWith('.');
+}
+
+/** A name resolves through the search path; a path is taken as a file (relative to `cwd`). */
+export async function resolveRunbook(nameOrPath: string, config: Config, cwd = process.cwd()): Promise<string> {
+  if (looksLikePath(nameOrPath)) return resolve(cwd, nameOrPath);
+  const entries = await findRunbooks(config);
+  const match = entries.find((e) => e.name === nameOrPath) ?? entries.find((e) => basename(e.path, extname(e.path)) === nameOrPath);
+  if (match) return match.path;
+  if (existsSync(resolve(cwd, nameOrPath)) && statSync(resolve(cwd, nameOrPath)).isFile()) return resolve(cwd, nameOrPath);
+  const suggestion = didYouMean(nameOrPath, entries.map((e) => e.name));
+  throw usageError(
+    `no runbook named \`${nameOrPath}\` in the search path (${config.runbookPaths.join(', ')})`,
+    suggestion ? `did you mean \`${suggestion}\`? (\`opsctl list\` shows them all)` : '`opsctl list` shows the runbooks found; a file path works too: ./runbooks/x.yaml',
+  );
+}
+
+/** Runbook files under a folder, sorted, recursively; a missing folder holds none. */
+async function yamlFiles(root: string): Promise<string[]> {
+  let names: string[];
+  try {
+    names = (await readdir(root, { recursive: true })).map(String);
+  } catch {
+    return [];
+  }
+  return names
+    .filter((n) => EXTENSIONS.has(extname(n)) && !n.split(/[\\/]/).some((part) => part.startsWith('.')))
+    .sort()
+    .map((n) => join(root, n))
+    .filter((p) => statSync(p).isFile());
+}
+
+/** The top-level `name:` of a runbook file, read cheaply (no full parse). */
+async function runbookName(path: string): Promise<string> {
+  try {
+    const text = (await readFile(path, 'utf8')).slice(0, 64 * 1024);
+    const match = /^name:[ \t]*['"]?([A-Za-z0-9_.-]+)['"]?[ \t]*(#.*)?$/m.exec(text);
+    if (match?.[1]) return match[1];
+  } catch {
+    // unreadable files are reported when loaded
+  }
+  return basename(path, extname(path));
+}
