@@ -1,4 +1,5 @@
 import type { ActionDefinition, AdapterRegistry } from './types';
+import { awsDefinitions } from './aws/definitions';
 import { confirmDefinition } from './confirm/definition';
 import { httpDefinition } from './http/definition';
 import { logDefinition } from './log/definition';
@@ -23,6 +24,7 @@ export const definitions: readonly ActionDefinition[] = [
   notifyDefinition,
   runbookDefinition,
   sqlDefinition,
+  ...awsDefinitions,
 ];
 
 export function createRegistry(extra: readonly ActionDefinition[] = []): AdapterRegistry {
