@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { runGraph, type RunOptions } from '../../../src/engine/engine';
 import { CancelledError } from '../../../src/engine/errors';
 import type { StepGraph } from '../../../src/runbook/model';
-import { ManualClock, RecordingSink, config, fakeExpr, fakeRegistry, graph, identityRedactor, needs, noRetry, noTerminal, scriptedPrompter, step, type Call } from './fakes';
+import * as expr from '../../../src/expr';
+import { ManualClock, RecordingSink, config, fakeRegistry, graph, identityRedactor, needs, noRetry, noTerminal, scriptedPrompter, step, type Call } from './fakes';
 
 function setup(g: StepGraph, extra: Partial<RunOptions> = {}) {
   const clock = new ManualClock();
@@ -15,7 +16,7 @@ function setup(g: StepGraph, extra: Partial<RunOptions> = {}) {
     sink,
     clock,
     redactor: identityRedactor,
-    expr: fakeExpr,
+    expr,
     runId: 'run-1',
     user: 'alice',
     params: {},
@@ -256,7 +257,7 @@ describe('runGraph', () => {
     };
     const nestedSink = new RecordingSink();
     const result = await clock.run(
-      runGraph({ graph: graph([step('call', 'runbook', { name: 'child' })]), registry: withRunbook, prompter: noTerminal, sink: nestedSink, clock, redactor: identityRedactor, expr: fakeExpr, runId: 'r', user: 'u', params: {}, config, loadRunbook: async () => child }),
+      runGraph({ graph: graph([step('call', 'runbook', { name: 'child' })]), registry: withRunbook, prompter: noTerminal, sink: nestedSink, clock, redactor: identityRedactor, expr, runId: 'r', user: 'u', params: {}, config, loadRunbook: async () => child }),
     );
     void sink;
     void run;
