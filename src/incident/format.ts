@@ -1,4 +1,9 @@
 import { formatDuration } from '../util/duration';
+
+/** Durations for people, to the nearest second (an injected clock drifts by milliseconds). */
+export function human(ms: number): string {
+  return Math.abs(ms) < 1000 ? formatDuration(ms) : formatDuration(Math.round(ms / 1000) * 1000);
+}
 import { unreachable } from '../util/unreachable';
 import type { Incident } from '../state/store';
 import type { IncidentStatus, TargetStatus } from './status';
@@ -12,13 +17,13 @@ export function statusLines(s: IncidentStatus): string[] {
   const i = s.incident;
   const lines = [
     `${i.id}  ${i.severity}  ${i.status}  ${i.title}`,
-    `commander ${i.commander} · started ${clock(i.startedAt)} · ${i.status === 'open' ? 'elapsed' : 'lasted'} ${formatDuration(s.elapsedMs)}`,
+    `commander ${i.commander} · started ${clock(i.startedAt)} · ${i.status === 'open' ? 'elapsed' : 'lasted'} ${human(s.elapsedMs)}`,
     `respond ${targetText(s.respond, 'acknowledged')}`,
     `resolve ${targetText(s.resolve, 'resolved')}`,
   ];
-  if (i.mitigatedAt) lines.push(`mitigated after ${formatDuration(Date.parse(i.mitigatedAt) - Date.parse(i.startedAt))}`);
+  if (i.mitigatedAt) lines.push(`mitigated after ${human(Date.parse(i.mitigatedAt) - Date.parse(i.startedAt))}`);
   const next = s.nextEscalation;
-  lines.push(`escalation: ${s.escalation.to} (level ${s.escalation.level})${next ? ` · next: ${next.to} in ${formatDuration(next.dueInMs)} (at ${clock(next.dueAt)})` : ''}`);
+  lines.push(`escalation: ${s.escalation.to} (level ${s.escalation.level})${next ? ` · next: ${next.to} in ${human(next.dueInMs)} (at ${clock(next.dueAt)})` : ''}`);
   for (const t of s.breached) lines.push(`BREACH: ${breachText(t)}`);
   lines.push(`next: ${s.nextAction}`);
   return lines;
@@ -28,30 +33,30 @@ export function statusLines(s: IncidentStatus): string[] {
 export function headerLine(s: IncidentStatus): string {
   const i = s.incident;
   const open = [s.respond, s.resolve].find((t) => t.state === 'running' || t.state === 'breached');
-  const target = open ? (open.state === 'breached' ? `${open.name} BREACHED by ${formatDuration(-open.remainingMs)}` : `${open.name} due in ${formatDuration(open.remainingMs)}`) : 'targets closed';
-  const next = s.nextEscalation ? ` · ${s.nextEscalation.to} in ${formatDuration(s.nextEscalation.dueInMs)}` : '';
-  return `[${i.id} ${i.severity} · ${formatDuration(s.elapsedMs)} elapsed · ${target} · escalation ${s.escalation.to}${next}] next: ${s.nextAction}`;
+  const target = open ? (open.state === 'breached' ? `${open.name} BREACHED by ${human(-open.remainingMs)}` : `${open.name} due in ${human(open.remainingMs)}`) : 'targets closed';
+  const next = s.nextEscalation ? ` · ${s.nextEscalation.to} in ${human(s.nextEscalation.dueInMs)}` : '';
+  return `[${i.id} ${i.severity} · ${human(s.elapsedMs)} elapsed · ${target} · escalation ${s.escalation.to}${next}] next: ${s.nextAction}`;
 }
 
 function targetText(t: TargetStatus, verb: string): string {
-  const within = `within ${formatDuration(t.targetMs)}`;
+  const within = `within ${human(t.targetMs)}`;
   switch (t.state) {
     case 'met':
-      return `${within}: met (${verb} after ${formatDuration(t.elapsedMs)})`;
+      return `${within}: met (${verb} after ${human(t.elapsedMs)})`;
     case 'late':
-      return `${within}: missed (${verb} after ${formatDuration(t.elapsedMs)}, ${formatDuration(-t.remainingMs)} late)`;
+      return `${within}: missed (${verb} after ${human(t.elapsedMs)}, ${human(-t.remainingMs)} late)`;
     case 'running':
-      return `${within}: ${formatDuration(t.remainingMs)} left (due ${clock(t.dueAt)})`;
+      return `${within}: ${human(t.remainingMs)} left (due ${clock(t.dueAt)})`;
     case 'breached':
-      return `${within}: BREACHED ${formatDuration(-t.remainingMs)} ago (was due ${clock(t.dueAt)})`;
+      return `${within}: BREACHED ${human(-t.remainingMs)} ago (was due ${clock(t.dueAt)})`;
     default:
       return unreachable(t.state);
   }
 }
 
 function breachText(t: TargetStatus): string {
-  const done = t.state === 'late' ? ` (${t.name === 'respond' ? 'acknowledged' : 'resolved'} ${formatDuration(-t.remainingMs)} late)` : ` by ${formatDuration(-t.remainingMs)}`;
-  return `${t.name} target of ${formatDuration(t.targetMs)} exceeded${done}`;
+  const done = t.state === 'late' ? ` (${t.name === 'respond' ? 'acknowledged' : 'resolved'} ${human(-t.remainingMs)} late)` : ` by ${human(-t.remainingMs)}`;
+  return `${t.name} target of ${human(t.targetMs)} exceeded${done}`;
 }
 
 /** `2026-11-22T03:04:05.000Z` → `03:04:05Z` today-ish; the full date when it matters is in JSON. */

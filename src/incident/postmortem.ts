@@ -1,6 +1,6 @@
 import type { IncidentPolicyConfig, SeverityName } from '../config/model';
 import type { Incident, IncidentEntry } from '../state/store';
-import { formatDuration } from '../util/duration';
+import { human } from './format';
 import { targetsFor } from './policy';
 import type { TimelineItem } from './timeline';
 
@@ -71,7 +71,7 @@ export function postmortemContext(input: {
     acknowledged_at: incident.acknowledgedAt ?? NOT_RECORDED,
     mitigated_at: incident.mitigatedAt ?? NOT_RECORDED,
     resolved_at: incident.resolvedAt ?? 'still open',
-    duration: formatDuration(Math.max(0, end - start)),
+    duration: human(Math.max(0, end - start)),
     summary: incident.summary ?? '(no summary yet: `opsctl incident resolve --summary TEXT`)',
     root_cause: incident.rootCause ?? '(not recorded: `opsctl incident resolve --root-cause TEXT`)',
     severity_history: [
@@ -94,11 +94,11 @@ export function postmortemContext(input: {
 }
 
 function milestone(name: Milestone['name'], start: number, at: string | undefined, targetMs: number | undefined): Milestone {
-  const target = targetMs === undefined ? '—' : formatDuration(targetMs);
+  const target = targetMs === undefined ? '—' : human(targetMs);
   if (!at) return { name, at: NOT_RECORDED, took: '—', took_ms: null, target, result: NOT_RECORDED };
   const tookMs = Math.max(0, Date.parse(at) - start);
-  const result = targetMs === undefined ? 'no target' : tookMs <= targetMs ? 'met' : `missed by ${formatDuration(tookMs - targetMs)}`;
-  return { name, at, took: formatDuration(tookMs), took_ms: tookMs, target, result };
+  const result = targetMs === undefined ? 'no target' : tookMs <= targetMs ? 'met' : `missed by ${human(tookMs - targetMs)}`;
+  return { name, at, took: human(tookMs), took_ms: tookMs, target, result };
 }
 
 function severityField(value: unknown): SeverityName | undefined {

@@ -65,3 +65,20 @@ describe('incident timeline', () => {
     expect(same.map((t) => t.kind)).toEqual(['run', 'run.started']);
   });
 });
+
+describe('what a run tells its incident', () => {
+  it('takes the success of the `mitigate` step, also inside a called runbook, as the mitigation time', async () => {
+    const { mitigatedAt, incidentExprContext } = await import('../../../src/incident/run-link');
+    const done = events('r', [
+      [MIN, { type: 'step.succeeded', step: 'assess', durationMs: 1, outputs: {} }],
+      [2 * MIN, { type: 'step.succeeded', step: 'fix/mitigate', durationMs: 1, outputs: { decision: 'done' } }],
+    ]);
+    expect(mitigatedAt(done)).toBe(at(2 * MIN));
+    const skipped = events('r', [[MIN, { type: 'step.succeeded', step: 'mitigate', durationMs: 1, outputs: { decision: 'skip', note: 'nothing to do' } }]]);
+    expect(mitigatedAt(skipped)).toBeUndefined();
+    expect(mitigatedAt(events('r', [[MIN, { type: 'step.failed', step: 'mitigate', durationMs: 1, reason: 'manual-failed', message: 'x' }]]))).toBeUndefined();
+    expect(incidentExprContext({ id: 'INC-1', title: 't', severity: 'P2', status: 'open', commander: 'ana', startedAt: at(0), runIds: [] })).toEqual({
+      id: 'INC-1', title: 't', severity: 'P2', status: 'open', commander: 'ana', started_at: at(0),
+    });
+  });
+});
