@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { VERSION } from './version';
 import { registerIncident } from './commands/incident';
+import { registerRunCommands } from './run-flags';
 
 /**
  * The commander program. Each command declares its flags here (cheap) and imports its
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
     if (dir) process.chdir(dir);
   });
 
+  registerRunCommands(program);
   registerIncident(program);
 
   const runs = program.command('runs').description('history and audit of runs: who ran what, where, with which params and approvals');
