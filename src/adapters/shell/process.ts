@@ -101,6 +101,7 @@ export function runProcess(options: ProcessOptions): Promise<ProcessResult> {
     let killTimer: NodeJS.Timeout | undefined;
     let lingerTimer: NodeJS.Timeout | undefined;
     let finished = false;
+    let reaping = false;
 
     const terminate = () => {
       if (pgid === undefined) return;
@@ -120,13 +121,11 @@ export function runProcess(options: ProcessOptions): Promise<ProcessResult> {
       stdoutLines.end();
       stderrLines.end();
       if (pgid !== undefined) {
-        if (groupAlive(pgid)) {
-          // Leftovers of the step (background jobs) do not outlive it.
-          clearTimeout(killTimer);
-          reap(pgid, options.graceMs);
-        } else {
-          clearTimeout(killTimer);
-          liveGroups.delete(pgid);
+        clearTimeout(killTimer);
+        // Leftovers of the step (background jobs) do not outlive it.
+        if (!reaping) {
+          if (groupAlive(pgid)) reap(pgid, options.graceMs);
+          else liveGroups.delete(pgid);
         }
       }
       const code = exit?.code ?? null;
@@ -169,11 +168,21 @@ export function runProcess(options: ProcessOptions): Promise<ProcessResult> {
 
     child.on('exit', (code, signal) => {
       exit = { code, signal };
-      // A background job may hold the pipes open after the script ended: stop waiting for it.
+      // A background job may hold the pipes open after the script ended. Its group is told to
+      // stop; the pipes then close by themselves. Should a process that left the group (setsid)
+      // still hold them, stop reading a little later.
       lingerTimer = setTimeout(() => {
-        child.stdout?.destroy();
-        child.stderr?.destroy();
-        finish();
+        let wait = LINGER_MS;
+        if (pgid !== undefined && groupAlive(pgid)) {
+          reaping = true;
+          reap(pgid, options.graceMs);
+          wait += options.graceMs;
+        }
+        lingerTimer = setTimeout(() => {
+          child.stdout?.destroy();
+          child.stderr?.destroy();
+          finish();
+        }, wait);
       }, LINGER_MS);
     });
     child.on('close', (code, signal) => {

@@ -153,6 +153,18 @@ describe('shell: timeout, cancellation and the process group', () => {
   });
 });
 
+describe('shell: a process that left the group', () => {
+  it('does not keep the step waiting on the pipes it holds', async () => {
+    process.env.OPSCTL_KILL_GRACE_MS = '200';
+    const dir = tempDir();
+    const pidFile = join(dir, 'pid');
+    const outcome = await runAction('shell', { run: `setsid sleep 300 & echo $! > ${pidFile}; echo left` }, fakeContext({ cwd: dir }));
+    expect(outcome).toMatchObject({ type: 'success', text: 'left\n' });
+    const pid = Number(readFileSync(pidFile, 'utf8'));
+    if (alive(pid)) process.kill(pid, 'SIGKILL');
+  });
+});
+
 describe('shell: bounded memory', () => {
   it('keeps at most CAPTURE_BYTES of stdout and passes a newline-free stream on in bounded pieces', async () => {
     let lines = 0;
