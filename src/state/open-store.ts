@@ -1,8 +1,6 @@
 import { isAbsolute, join, resolve } from 'node:path';
 import type { Config } from '../config/model';
 import type { StateStore } from './store';
-import { ExitCode } from '../cli/exit-codes';
-import { OpsctlError } from '../util/errors';
 import { unreachable } from '../util/unreachable';
 
 /** The folder of the file backend: `state.dir` from opsctl.yaml, else `.opsctl/` beside it. */
@@ -21,12 +19,10 @@ export async function openStore(config: Config): Promise<StateStore> {
       const { FileStore } = await import('./file-store');
       return new FileStore({ dir: stateDir(config) });
     }
-    case 'postgres':
-      throw new OpsctlError(
-        'the `postgres` state backend is not available in this build of opsctl',
-        ExitCode.Usage,
-        `Use \`state: { backend: file }\` in ${config.path ?? 'opsctl.yaml'}, or install a build with PostgreSQL state.`,
-      );
+    case 'postgres': {
+      const { PostgresStore } = await import('./postgres-store');
+      return PostgresStore.open({ url: state.url });
+    }
     default:
       return unreachable(state);
   }

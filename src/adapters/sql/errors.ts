@@ -54,10 +54,9 @@ export function conditionName(code: string): string {
 }
 
 /** A failure while connecting: the server's address and what to check come first. */
-export function describeConnectError(error: unknown, target: Target): SqlFailure {
+export function describeConnectError(error: unknown, target: Target, where = target.name ? `database \`${target.name}\` in opsctl.yaml` : "the step's `database`"): SqlFailure {
   const e = fields(error);
   const at = `${target.host}:${target.port}`;
-  const where = target.name ? `database \`${target.name}\` in opsctl.yaml` : 'the step\'s `database`';
   switch (e.code) {
     case 'ECONNREFUSED':
       return connection(

@@ -1,0 +1,196 @@
+import { Client, type Pool } from 'pg';
+import type { LockHolder, LockResult } from '../store';
+import { staleReason, type LivenessProbe, type StaleReason } from '../lock-liveness';
+import { advisoryLockId } from './url';
+
+/** A lock this process holds: the session that holds the advisory lock, kept open until release. */
+interface Held {
+  readonly runId: string;
+  readonly client: Client;
+  readonly backendPid: number;
+  /** The session ended under us (server restart, `lock release --force` elsewhere). */
+  lost: boolean;
+}
+
+interface Row {
+  readonly holder: LockHolder;
+  readonly backendPid: number;
+  /** The session named by the row still holds the advisory lock. */
+  readonly live: boolean;
+}
+
+/** How long a loser waits for the winner's row to appear (it is written right after the lock). */
+const ROW_WAIT_MS = 2_000;
+/** How long a takeover waits for a terminated session to let go of its advisory lock. */
+const RELEASE_WAIT_MS = 5_000;
+
+/**
+ * Locks on PostgreSQL: `pg_try_advisory_lock` on a session of its own, kept open by the holder,
+ * plus a row in `opsctl_locks` naming the holder. When the holder's process dies its session
+ * ends, the server frees the advisory lock, and the next run replaces the stale row. A holder on
+ * another host whose session stays up but whose heartbeat expired is evicted with
+ * `pg_terminate_backend`, like a dead process on this host.
+ */
+export class PgLocks {
+  readonly #held = new Map<string, Held>();
+
+  constructor(
+    private readonly pool: Pool,
+    private readonly url: string,
+    private readonly schema: string,
+    private readonly table: string,
+    private readonly probe: () => LivenessProbe,
+  ) {}
+
+  async acquire(holder: LockHolder): Promise<LockResult> {
+    const id = advisoryLockId(this.schema, holder.key);
+    let takenOver: { holder: LockHolder; reason: StaleReason } | undefined;
+    const deadline = Date.now() + RELEASE_WAIT_MS;
+    const session = await this.openSession(holder.key);
+    let kept = false;
+    try {
+      for (;;) {
+        const got = await session.client.query<{ got: boolean }>('SELECT pg_try_advisory_lock($1::bigint) AS got', [id]);
+        if (got.rows[0]?.got === true) {
+          const stale = await this.claimRow(holder, id, session.backendPid);
+          this.#held.set(holder.key, { runId: holder.runId, client: session.client, backendPid: session.backendPid, lost: false });
+          session.client.on('end', () => this.markLost(holder.key, session.client));
+          kept = true;
+          if (!takenOver && stale) takenOver = { holder: stale, reason: staleReason(stale, this.probe()) ?? 'dead-process' };
+          return takenOver ? { acquired: true, takenOver } : { acquired: true };
+        }
+        const current = await this.waitForRow(holder.key, id);
+        const evicted = takenOver && current?.holder.runId === takenOver.holder.runId;
+        if (current === undefined || evicted) {
+          // Released between our attempt and the read, or an evicted session not gone yet.
+          if (Date.now() > deadline) throw new Error(`lock \`${holder.key}\`: the session holding it did not let go within ${RELEASE_WAIT_MS / 1000}s`);
+          await sleep(25);
+          continue;
+        }
+        const reason = staleReason(current.holder, this.probe());
+        if (!reason) return { acquired: false, holder: current.holder };
+        await this.evict(holder.key, current);
+        takenOver = { holder: current.holder, reason };
+      }
+    } finally {
+      if (!kept) await session.client.end().catch(() => undefined);
+    }
+  }
+
+  async heartbeat(key: string, runId: string, at: string): Promise<void> {
+    const held = this.#held.get(key);
+    if (held && held.runId === runId && held.lost) throw new Error(`lock \`${key}\` is no longer held by run ${runId}: its database session ended`);
+    const result = await this.pool.query(
+      `UPDATE ${this.table} AS l SET holder = (l.holder::jsonb || jsonb_build_object('heartbeatAt', $3::text))::text
+        WHERE l.key = $1 AND l.run_id = $2 AND ${LIVE}`,
+      [key, runId, at],
+    );
+    if (result.rowCount === 0) throw new Error(`lock \`${key}\` is no longer held by run ${runId}`);
+  }
+
+  async release(key: string, runId: string): Promise<void> {
+    await this.pool.query(`DELETE FROM ${this.table} WHERE key = $1 AND run_id = $2`, [key, runId]);
+    const held = this.#held.get(key);
+    if (held && held.runId === runId) await this.dropSession(key, held);
+  }
+
+  async forceRelease(key: string): Promise<LockHolder | undefined> {
+    const row = await this.readRow(key, advisoryLockId(this.schema, key));
+    if (!row) return undefined;
+    if (row.live) await this.evict(key, row);
+    await this.pool.query(`DELETE FROM ${this.table} WHERE key = $1 AND run_id = $2`, [key, row.holder.runId]);
+    return row.live ? row.holder : undefined;
+  }
+
+  /** Holders whose session still holds the advisory lock; stale rows are left out. */
+  async list(): Promise<LockHolder[]> {
+    const result = await this.pool.query<{ holder: string }>(`SELECT l.holder FROM ${this.table} l WHERE ${LIVE} ORDER BY l.key`);
+    return result.rows.map((r) => JSON.parse(r.holder) as LockHolder);
+  }
+
+  /** Releases every lock this process holds (on close). */
+  async releaseAll(): Promise<void> {
+    for (const [key, held] of [...this.#held]) await this.release(key, held.runId).catch(() => this.dropSession(key, held));
+  }
+
+  private async openSession(key: string): Promise<{ client: Client; backendPid: number }> {
+    const client = new Client({ connectionString: this.url, application_name: `opsctl lock ${key}`.slice(0, 63), keepAlive: true, connectionTimeoutMillis: 10_000 });
+    client.on('error', () => this.markLost(key, client));
+    await client.connect();
+    const pid = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+    return { client, backendPid: Number(pid.rows[0]?.pid ?? 0) };
+  }
+
+  /** Writes our row, replacing a stale one; returns the holder it replaced, if any. */
+  private async claimRow(holder: LockHolder, id: string, backendPid: number): Promise<LockHolder | undefined> {
+    const result = await this.pool.query<{ previous: string | null }>(
+      `WITH old AS (SELECT holder FROM ${this.table} WHERE key = $1)
+       INSERT INTO ${this.table} AS l (key, lock_id, run_id, backend_pid, holder) VALUES ($1, $2::bigint, $3, $4, $5)
+       ON CONFLICT (key) DO UPDATE SET lock_id = EXCLUDED.lock_id, run_id = EXCLUDED.run_id, backend_pid = EXCLUDED.backend_pid, holder = EXCLUDED.holder
+       RETURNING (SELECT holder FROM old) AS previous`,
+      [holder.key, id, holder.runId, backendPid, JSON.stringify(holder)],
+    );
+    const previous = result.rows[0]?.previous;
+    return previous ? (JSON.parse(previous) as LockHolder) : undefined;
+  }
+
+  private async readRow(key: string, id: string): Promise<Row | undefined> {
+    const result = await this.pool.query<{ holder: string; backend_pid: number; live: boolean }>(
+      `SELECT l.holder, l.backend_pid, (${LIVE}) AS live FROM ${this.table} l WHERE l.key = $1 AND l.lock_id = $2::bigint`,
+      [key, id],
+    );
+    const row = result.rows[0];
+    return row ? { holder: JSON.parse(row.holder) as LockHolder, backendPid: row.backend_pid, live: row.live } : undefined;
+  }
+
+  /** The live holder's row; the winner of a race writes it just after taking the lock. */
+  private async waitForRow(key: string, id: string): Promise<Row | undefined> {
+    const until = Date.now() + ROW_WAIT_MS;
+    for (;;) {
+      const row = await this.readRow(key, id);
+      if (row?.live) return row;
+      const held = await this.pool.query<{ held: boolean }>(`SELECT EXISTS (SELECT 1 FROM pg_locks p WHERE ${ADVISORY} AND p.classid::bigint = (($1::bigint >> 32) & 4294967295) AND p.objid::bigint = ($1::bigint & 4294967295)) AS held`, [id]);
+      if (held.rows[0]?.held !== true) return undefined;
+      if (Date.now() > until) {
+        throw new Error(`lock \`${key}\` is held by a database session that did not record its holder (run \`SELECT * FROM pg_locks WHERE locktype = 'advisory'\` to find it)`);
+      }
+      await sleep(25);
+    }
+  }
+
+  /** Ends the session that holds a lock: ours directly, another process's with pg_terminate_backend. */
+  private async evict(key: string, row: Row): Promise<void> {
+    const held = this.#held.get(key);
+    if (held && held.backendPid === row.backendPid) {
+      await this.dropSession(key, held);
+      return;
+    }
+    await this.pool.query('SELECT pg_terminate_backend($1)', [row.backendPid]).catch((error: unknown) => {
+      throw new Error(
+        `lock \`${key}\`: could not end the database session ${row.backendPid} of run ${row.holder.runId} (${error instanceof Error ? error.message : String(error)}); the database user needs pg_signal_backend`,
+      );
+    });
+  }
+
+  private async dropSession(key: string, held: Held): Promise<void> {
+    if (this.#held.get(key) === held) this.#held.delete(key);
+    held.lost = true;
+    // Ending the session frees its advisory lock.
+    await held.client.end().catch(() => undefined);
+  }
+
+  private markLost(key: string, client: Client): void {
+    const held = this.#held.get(key);
+    if (held && held.client === client) held.lost = true;
+  }
+}
+
+const ADVISORY = `p.locktype = 'advisory' AND p.granted AND p.objsubid = 1 AND p.database = (SELECT oid FROM pg_database WHERE datname = current_database())`;
+
+/** The row's session holds the row's advisory lock (a bigint key: high half in classid, low in objid). */
+const LIVE = `EXISTS (SELECT 1 FROM pg_locks p WHERE ${ADVISORY} AND p.pid = l.backend_pid
+  AND p.classid::bigint = ((l.lock_id >> 32) & 4294967295) AND p.objid::bigint = (l.lock_id & 4294967295))`;
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
