@@ -30,7 +30,8 @@ export function abortedOutcome(signal: AbortSignal, what: string, timeoutMs?: nu
     const after = timeoutMs === undefined ? '' : ` after ${formatDuration(timeoutMs)}`;
     return failure('timeout', `${what} timed out${after}`, { errorKind: 'timeout', ...extra });
   }
-  const why = signal.reason instanceof Error && signal.reason.message && signal.reason.name !== 'AbortError' ? `: ${signal.reason.message}` : '';
+  const said = signal.reason instanceof Error ? signal.reason.message : typeof signal.reason === 'string' ? signal.reason : '';
+  const why = said && !/^(cancell?ed|aborted|this operation was aborted)\.?$/i.test(said.trim()) ? ` (${said})` : '';
   return failure('cancelled', `${what} was cancelled${why}`, { errorKind: 'cancelled', ...extra });
 }
 

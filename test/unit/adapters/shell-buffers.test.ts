@@ -50,5 +50,6 @@ describe('LineSplitter', () => {
 describe('quoteArgv', () => {
   it('quotes only what needs it', () => {
     expect(quoteArgv(['echo', 'a b', '', '$(x)', 'k=v'])).toBe(`echo 'a b' '' '$(x)' k=v`);
+    expect(quoteArgv(['printf', '%s\n', "it's\t\\"])).toBe(`printf $'%s\\n' $'it\\'s\\t\\\\'`);
   });
 });

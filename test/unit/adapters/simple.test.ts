@@ -114,3 +114,18 @@ describe('runbook', () => {
     expect(plan.summary).toBe('run runbook `backup` with database=main, keep=30');
   });
 });
+
+describe('abort reasons', () => {
+  it('tells a timeout (an Error named TimeoutError) from a cancellation, and words both', async () => {
+    const { abortedOutcome } = await import('../../../src/adapters/core/outcome');
+    const timedOut = new AbortController();
+    timedOut.abort(Object.assign(new Error('timed out after 5000 ms'), { name: 'TimeoutError' }));
+    expect(abortedOutcome(timedOut.signal, 'the script', 5000)).toEqual({ type: 'failure', reason: 'timeout', message: 'the script timed out after 5s', errorKind: 'timeout' });
+    const plain = new AbortController();
+    plain.abort(Object.assign(new Error('cancelled'), { name: 'CancelledError' }));
+    expect(abortedOutcome(plain.signal, 'the script')).toEqual({ type: 'failure', reason: 'cancelled', message: 'the script was cancelled', errorKind: 'cancelled' });
+    const sigint = new AbortController();
+    sigint.abort(new Error('interrupted by SIGINT'));
+    expect(abortedOutcome(sigint.signal, 'the wait')).toMatchObject({ reason: 'cancelled', message: 'the wait was cancelled (interrupted by SIGINT)' });
+  });
+});
