@@ -60,6 +60,27 @@ export function buildProgram(): Command {
     .action(lazy(() => import('./commands/lock').then((m) => ({ default: m.release }))));
 
   program
+    .command('checklist <name>')
+    .description('run a checklist (daily, end-of-shift, weekly, monthly, quarterly, or a file): pass / warn / fail per item')
+    .option('-p, --param <key=value>', 'a checklist param (repeatable)', collect, [])
+    .option('--env <name>', 'environment from opsctl.yaml')
+    .addOption(new Option('-o, --output <format>', 'output format (default: pretty on a terminal, else plain)').choices(['pretty', 'plain', 'json']))
+    .option('--report <file>', 'write the markdown report (templates/checklist-report.md, or the checklist\'s vars.report_template)')
+    .option('-y, --yes', 'pass every confirmation')
+    .option('--approve <step>', 'pass the confirmation of this step (repeatable)', collect, [])
+    .option('--dry-run', 'run the checks (reads) only; print what the other steps would do')
+    .addHelpText(
+      'after',
+      `
+A checklist is a runbook in runbooks/checklists/. Each step is an item: it passes when the step
+succeeds, fails when it fails (give it on_failure: continue so the others still run), and warns
+when it succeeds with the output \`verdict: warn\`. The measured value and the expectation are the
+step's \`value\` and \`expect\` outputs, or the lines \`value: ...\` and \`expect: ...\` a shell check
+prints (HTTP and SQL steps report their status / value and their \`expect\` by themselves).`,
+    )
+    .action(lazy(() => import('./commands/checklist')));
+
+  program
     .command('init')
     .description('write opsctl.yaml (staging + protected production) and starter runbooks here; never overwrites')
     .option('--output <format>', 'pretty | plain | json')

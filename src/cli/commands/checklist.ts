@@ -1,0 +1,109 @@
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { ExitCode } from '../exit-codes';
+import type { RunHooks, SessionInfo } from '../run-hooks';
+import { usageError } from '../../util/errors';
+
+export interface ChecklistFlags {
+  readonly param?: string[];
+  readonly env?: string;
+  readonly output?: string;
+  readonly report?: string;
+  readonly yes?: boolean;
+  readonly approve?: string[];
+  readonly dryRun?: boolean;
+}
+
+/**
+ * `opsctl checklist NAME [--report FILE]`: runs `checklists/NAME.yaml` through the run session
+ * (journal, renderer, confirmations as for any run), then prints pass / warn / fail per item with
+ * the measured value next to the expectation. Exit 1 when an item failed; warnings exit 0.
+ */
+export default async function checklist(name: string, flags: ChecklistFlags): Promise<void> {
+  const cwd = process.cwd();
+  const { loadConfig } = await import('../../config/load');
+  const { locateChecklist } = await import('../../checklist/locate');
+  const { collectSteps } = await import('../../checklist/collect');
+  const { checklistItems } = await import('../../checklist/verdict');
+  const { runSession } = await import('../run-session');
+  const { createRunHooks } = await import('../run-hooks');
+
+  const config = await loadConfig(cwd);
+  const path = locateChecklist(name, config, cwd);
+  const collector = collectSteps();
+  const base = await createRunHooks();
+  let session: SessionInfo | undefined;
+  // Delegate to the state hooks (journal, lock, record) and listen beside them.
+  const hooks: RunHooks = Object.assign(Object.create(base) as RunHooks, {
+    sinks: async (info: SessionInfo) => {
+      session = info;
+      return [...((await base.sinks?.(info)) ?? []), collector.sink];
+    },
+  });
+
+  const code = await runSession(
+    {
+      target: path,
+      params: flags.param ?? [],
+      ...(flags.env !== undefined ? { env: flags.env } : {}),
+      ...(flags.output !== undefined ? { output: flags.output } : {}),
+      dryRun: flags.dryRun ?? false,
+      yes: flags.yes ?? false,
+      approve: flags.approve ?? [],
+    },
+    hooks,
+  );
+  if (!session) return; // stopped before the run started (the session printed why)
+
+  const items = checklistItems(session.graph, collector.records);
+  const runbook = session.graph.runbook;
+  if (flags.output === 'json') {
+    process.stdout.write(`${JSON.stringify({ type: 'checklist.result', checklist: runbook.name, runId: session.runId, items })}\n`);
+  } else {
+    const { renderItems } = await import('../../checklist/render');
+    const pc = (await import('picocolors')).createColors(Boolean(process.stdout.isTTY) && !process.env.NO_COLOR);
+    process.stdout.write(`\n${renderItems(`${runbook.name} — ${runbook.title}`, items, pc)}`);
+  }
+
+  if (flags.report) await writeChecklistReport(flags.report, session, items, collector, cwd);
+
+  const failed = items.some((i) => i.verdict === 'fail');
+  // A usage error, a refused confirmation or an interrupt keeps its own exit code.
+  if (code === ExitCode.Success || code === ExitCode.StepFailed) process.exitCode = failed ? ExitCode.StepFailed : ExitCode.Success;
+}
+
+async function writeChecklistReport(
+  file: string,
+  session: SessionInfo,
+  items: readonly import('../../checklist/verdict').ChecklistItem[],
+  collector: import('../../checklist/collect').StepCollector,
+  cwd: string,
+): Promise<void> {
+  const { renderReport } = await import('../../checklist/report');
+  const { findTemplate } = await import('../../incident/render');
+  const runbook = session.graph.runbook;
+  const templateName = typeof runbook.vars['report_template'] === 'string' ? runbook.vars['report_template'] : 'checklist-report.md';
+  const template = findTemplate(templateName, session.config.root);
+  const steps: Record<string, { status: string; outputs: Readonly<Record<string, unknown>> }> = {};
+  for (const [id, record] of collector.records) steps[id] = { status: record.status, outputs: record.outputs };
+  const finished = collector.run.status ?? 'failed';
+  const result = renderReport(template.text, template.path, {
+    name: runbook.name,
+    title: runbook.title,
+    description: runbook.description ?? '',
+    items,
+    context: {
+      params: session.params,
+      environment: session.environment
+        ? { name: session.environment.name, protected: session.environment.protected, vars: session.environment.vars }
+        : { name: 'none', protected: false, vars: {} },
+      run: { id: session.runId, user: session.user, dry_run: session.dryRun, status: finished, started_at: new Date(session.startedAt).toISOString() },
+      steps,
+      env: {},
+    },
+  });
+  if (!result.ok) throw usageError(`cannot render the checklist report: ${result.message}`, 'fix the template; `checklist.*` holds name, title, summary, table, status, counts, items and item.<id>');
+  const target = resolve(cwd, file);
+  writeFileSync(target, session.redactor.redact(result.text));
+  process.stderr.write(`report written to ${target}\n`);
+}
