@@ -50,29 +50,47 @@ export function waiterFor(service: AwsService, operation: string): string | unde
   }
 }
 
-async function loadService(service: AwsService, ctx: PlanContext): Promise<{ client: Sendable; commands: Record<string, unknown> }> {
+/** The service's SDK module, and its client made on demand (plans need only the command names). */
+async function loadService(service: AwsService, ctx: PlanContext): Promise<{ client: () => Sendable; commands: Record<string, unknown> }> {
   switch (service) {
     case 'ecs': {
       const [sdk, { ecsClient }] = await Promise.all([import('@aws-sdk/client-ecs'), import('./ecs/client')]);
-      return { client: ecsClient(ctx) as unknown as Sendable, commands: sdk };
+      return { client: () => ecsClient(ctx) as unknown as Sendable, commands: sdk };
     }
     case 'rds': {
       const [sdk, { rdsClient }] = await Promise.all([import('@aws-sdk/client-rds'), import('./rds/client')]);
-      return { client: rdsClient(ctx) as unknown as Sendable, commands: sdk };
+      return { client: () => rdsClient(ctx) as unknown as Sendable, commands: sdk };
     }
     case 'route53': {
       const [sdk, { route53Client }] = await Promise.all([import('@aws-sdk/client-route-53'), import('./route53/client')]);
-      return { client: route53Client(ctx) as unknown as Sendable, commands: sdk };
+      return { client: () => route53Client(ctx) as unknown as Sendable, commands: sdk };
     }
   }
 }
 
-function commandClass(commands: Record<string, unknown>, p: Parsed): CommandClass {
-  const found = commands[`${p.operation}Command`];
-  if (typeof found === 'function') return found as CommandClass;
-  const names = Object.keys(commands).filter((k) => k.endsWith('Command') && k !== 'Command').map((k) => k.slice(0, -'Command'.length));
-  const near = names.filter((n) => n.toLowerCase().includes(p.operation.toLowerCase()) || p.operation.toLowerCase().includes(n.toLowerCase())).slice(0, 5);
+/** The SDK's command for the operation, matched without regard to case (`modify-db-instance` → ModifyDBInstance). */
+function resolveCommand(commands: Record<string, unknown>, p: Parsed): { operation: string; Command: CommandClass } {
+  const names = Object.keys(commands).filter((k) => k.endsWith('Command') && k !== 'Command' && typeof commands[k] === 'function').map((k) => k.slice(0, -'Command'.length));
+  const wanted = p.operation.toLowerCase();
+  const exact = names.find((n) => n.toLowerCase() === wanted);
+  if (exact) return { operation: exact, Command: commands[`${exact}Command`] as CommandClass };
+  const near = names
+    .map((n) => ({ n, d: editDistance(n.toLowerCase(), wanted) }))
+    .filter(({ d }) => d <= Math.max(3, Math.floor(wanted.length / 3)))
+    .sort((a, b) => a.d - b.d || a.n.localeCompare(b.n))
+    .slice(0, 3)
+    .map(({ n }) => n);
   throw new InputError(`${p.service} has no operation \`${p.operation}\`${near.length ? `; did you mean ${near.join(', ')}?` : ''}`);
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1));
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
 }
 
 async function waitAfter(p: Parsed, client: Sendable, response: Record<string, unknown>, ctx: ActionContext): Promise<PollResult<unknown>> {
@@ -103,7 +121,9 @@ async function waitAfter(p: Parsed, client: Sendable, response: Record<string, u
 export const awsGenericImpl: ActionImpl = {
   async plan(raw, ctx: PlanContext): Promise<PlanDescription> {
     try {
-      const p = parse(raw);
+      const parsed = parse(raw);
+      const { commands } = await loadService(parsed.service, ctx);
+      const p = { ...parsed, operation: resolveCommand(commands, parsed).operation };
       const waiter = waiterFor(p.service, p.operation);
       const waitLine = !p.wait ? 'no wait (wait: false)' : waiter ? `then wait until ${waiter} (poll every ${formatDuration(p.intervalMs)}, at most ${formatDuration(p.maxWaitMs)})` : 'no waiter for this operation: the step ends with the response';
       return { summary: `AWS ${p.service} ${p.operation}${isReadOperation(p.operation) ? ' (read)' : ''}`, details: [`${p.operation} ${json(p.input)}`, waitLine] };
@@ -114,9 +134,12 @@ export const awsGenericImpl: ActionImpl = {
 
   run: (raw, ctx: ActionContext) =>
     guarded('aws', ctx, async (): Promise<ActionOutcome> => {
-      const p = parse(raw);
-      const { client, commands } = await loadService(p.service, ctx);
-      const Command = commandClass(commands, p);
+      const parsed = parse(raw);
+      const service = await loadService(parsed.service, ctx);
+      const { commands } = service;
+      const client = service.client();
+      const { operation, Command } = resolveCommand(commands, parsed);
+      const p = { ...parsed, operation };
       const response = (await attempt(`AWS ${p.service} ${p.operation}`, () => client.send(new Command(p.input), { abortSignal: ctx.signal }))) as Record<string, unknown>;
       const result = plain(response) as Record<string, unknown>;
       if (!p.wait || !waiterFor(p.service, p.operation)) return success({ response: result }, { result });

@@ -37,8 +37,11 @@ export const rdsPromoteImpl: ActionImpl = {
       const client = rdsClient(ctx);
       const out = await attempt(`RDS PromoteReadReplica (\`${input.instance}\`)`, () => client.send(new PromoteReadReplicaCommand(input.request), { abortSignal: ctx.signal }));
       const db = out.DBInstance ?? { DBInstanceIdentifier: input.instance };
-      ctx.progress(`instance ${input.instance}: ${db.DBInstanceStatus ?? 'modifying'}`);
-      if (!input.wait) return success(instanceOutputs(db), { result: db });
+      if (!input.wait) {
+        ctx.progress(`instance ${input.instance}: ${db.DBInstanceStatus ?? 'modifying'}`);
+        return success(instanceOutputs(db), { result: db });
+      }
+      // The first poll reports the state; no progress line before it, so it is not said twice.
       // Available is not enough: the replica link must be gone too.
       const done = await waitAvailable(client, ctx, input, (d) => (d.ReadReplicaSourceDBInstanceIdentifier ? `still replicating from ${d.ReadReplicaSourceDBInstanceIdentifier}` : undefined));
       if (!done.ok) return done.outcome;

@@ -35,8 +35,11 @@ export const rdsRebootImpl: ActionImpl = {
         client.send(new RebootDBInstanceCommand({ DBInstanceIdentifier: input.instance, ...(input.forceFailover ? { ForceFailover: true } : {}) }), { abortSignal: ctx.signal }),
       );
       const db = out.DBInstance ?? { DBInstanceIdentifier: input.instance };
-      ctx.progress(`instance ${input.instance}: ${db.DBInstanceStatus ?? 'rebooting'}`);
-      if (!input.wait) return success(instanceOutputs(db), { result: db });
+      if (!input.wait) {
+        ctx.progress(`instance ${input.instance}: ${db.DBInstanceStatus ?? 'rebooting'}`);
+        return success(instanceOutputs(db), { result: db });
+      }
+      // The first poll reports the state; no progress line before it, so it is not said twice.
       const done = await waitAvailable(client, ctx, input);
       if (!done.ok) return done.outcome;
       return success(instanceOutputs(done.value), { result: done.value });

@@ -51,8 +51,11 @@ export const rdsRestoreImpl: ActionImpl = {
         client.send(new RestoreDBInstanceFromDBSnapshotCommand(input.request), { abortSignal: ctx.signal }),
       );
       const db = out.DBInstance ?? { DBInstanceIdentifier: input.instance };
-      ctx.progress(`instance ${input.instance}: ${db.DBInstanceStatus ?? 'creating'}`);
-      if (!input.wait) return success(instanceOutputs(db), { result: db });
+      if (!input.wait) {
+        ctx.progress(`instance ${input.instance}: ${db.DBInstanceStatus ?? 'creating'}`);
+        return success(instanceOutputs(db), { result: db });
+      }
+      // The first poll reports the state; no progress line before it, so it is not said twice.
       const done = await waitAvailable(client, ctx, input);
       if (!done.ok) return done.outcome;
       return success(instanceOutputs(done.value), { result: done.value });
