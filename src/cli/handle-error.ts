@@ -1,6 +1,7 @@
 import { CommanderError } from 'commander';
 import { ExitCode } from './exit-codes';
 import { OpsctlError, DiagnosticsError } from '../util/errors';
+import { formatDiagnostics } from '../runbook/print-diagnostics';
 
 /**
  * The one place where errors become exit codes and messages. Bad input is an OpsctlError with
@@ -14,7 +15,12 @@ export function handleError(error: unknown, stderr: NodeJS.WritableStream = proc
     // commander already printed "error: …"; it means a wrong flag or argument.
     return ExitCode.Usage;
   }
-  if (error instanceof DiagnosticsError) return error.exitCode;
+  if (error instanceof DiagnosticsError) {
+    const color = (stderr as { isTTY?: boolean }).isTTY === true && !process.env.NO_COLOR;
+    if (error.diagnostics.length) stderr.write(`${formatDiagnostics(error.diagnostics, { color })}\n`);
+    else stderr.write(`error: ${error.message}\n`);
+    return error.exitCode;
+  }
   if (error instanceof OpsctlError) {
     stderr.write(`error: ${error.message}\n`);
     if (error.hint) stderr.write(`hint: ${error.hint}\n`);

@@ -23,6 +23,27 @@ export function buildProgram(): Command {
   });
 
   registerRunCommands(program);
+  program
+    .command('validate [paths...]')
+    .description('check runbooks (files, folders, or names; none: every runbook in the search path); exit 2 on any error')
+    .option('--env <name>', 'also run the checks that depend on this environment (protected: confirmations)')
+    .option('--output <format>', 'pretty | plain | json')
+    .action(lazy(() => import('./commands/validate')));
+  program
+    .command('list')
+    .description('runbooks found in the search path, with their titles, params and where they come from')
+    .option('--output <format>', 'pretty | plain | json')
+    .action(lazy(() => import('./commands/list')));
+  program
+    .command('graph <runbook>')
+    .description('draw a runbook: needs edges, confirmation gates, conditions and finally steps')
+    .addOption(new Option('--format <format>', 'picture format').choices(['ascii', 'mermaid', 'dot']).default('ascii'))
+    .action(lazy(() => import('./commands/graph')));
+  program
+    .command('schema')
+    .description('print the JSON Schema of the runbook format (for editors), every action included')
+    .action(lazy(() => import('./commands/schema')));
+
   registerIncident(program);
 
   const runs = program.command('runs').description('history and audit of runs: who ran what, where, with which params and approvals');

@@ -1,0 +1,82 @@
+import { relative } from 'node:path';
+import { createRegistry } from '../../adapters/registry';
+import { loadConfig } from '../../config/load';
+import { packageRoot } from '../../config/package-root';
+import { loadRunbookFile } from '../../runbook/load';
+import type { ParamSpec } from '../../runbook/model';
+import { findRunbooks, type RunbookEntry } from '../../runbook/search';
+import { displayPath } from '../../runbook/source-file';
+import { loaderOutput } from './output-format';
+
+interface Listed {
+  readonly name: string;
+  readonly title?: string;
+  readonly description?: string;
+  readonly params: readonly Omit<ParamSpec, 'range'>[];
+  readonly path: string;
+  readonly source: string;
+  readonly builtin: boolean;
+  readonly shadowed: boolean;
+  readonly valid: boolean;
+  readonly errors: number;
+}
+
+/** `opsctl list`: every runbook of the search path with its title, params and where it came from. */
+export default async function list(options: { output?: string }): Promise<void> {
+  const output = loaderOutput(options.output);
+  const config = await loadConfig();
+  const registry = createRegistry();
+  const listed: Listed[] = [];
+  for (const entry of await findRunbooks(config)) {
+    const loaded = await loadRunbookFile(entry.path, { registry, config });
+    const runbook = loaded.ok ? loaded.graph.runbook : undefined;
+    listed.push({
+      name: runbook?.name ?? entry.name,
+      ...(runbook ? { title: runbook.title } : {}),
+      ...(runbook?.description ? { description: runbook.description } : {}),
+      params: (runbook?.params ?? []).map(({ range: _range, ...param }) => param),
+      path: entry.path,
+      source: sourceOf(entry),
+      builtin: entry.builtin,
+      shadowed: entry.shadowed,
+      valid: loaded.ok,
+      errors: loaded.diagnostics.filter((d) => d.severity === 'error').length,
+    });
+  }
+  if (output === 'json') {
+    process.stdout.write(`${JSON.stringify({ searchPath: config.runbookPaths, runbooks: listed }, null, 2)}\n`);
+    return;
+  }
+  if (listed.length === 0) {
+    process.stdout.write(`no runbooks found in ${config.runbookPaths.join(', ')}\n`);
+    return;
+  }
+  const rows = listed.map((r) => [
+    r.name,
+    r.valid ? (r.title ?? '') : `(invalid: ${r.errors} error${r.errors === 1 ? '' : 's'}; see \`opsctl validate ${displayPath(r.path)}\`)`,
+    r.params.map(paramLabel).join(' '),
+    `${r.source}${r.shadowed ? ' (shadowed)' : ''}`,
+  ]);
+  process.stdout.write(table(['NAME', 'TITLE', 'PARAMS', 'SOURCE'], rows));
+}
+
+/** `version*` required, `replicas=4` with a default, `token` otherwise. */
+function paramLabel(param: Omit<ParamSpec, 'range'>): string {
+  if (param.required) return `${param.name}*`;
+  if (param.default !== undefined && !param.secret) return `${param.name}=${param.default}`;
+  return param.name;
+}
+
+function sourceOf(entry: RunbookEntry): string {
+  return entry.builtin ? `shipped: ${relative(packageRoot(), entry.path)}` : displayPath(entry.path);
+}
+
+function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd();
+  return `${[line(header), ...rows.map(line)].join('\n')}\n`;
+}

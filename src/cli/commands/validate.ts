@@ -1,0 +1,87 @@
+import { statSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
+import { basename, extname, join, resolve } from 'node:path';
+import { createRegistry } from '../../adapters/registry';
+import { CONFIG_FILES, loadConfig } from '../../config/load';
+import type { Config } from '../../config/model';
+import type { Diagnostic } from '../../runbook/diagnostics';
+import { didYouMeanHint } from '../../runbook/did-you-mean';
+import { loadRunbookFile } from '../../runbook/load';
+import { formatDiagnostics, summarize } from '../../runbook/print-diagnostics';
+import { findRunbooks, resolveRunbook } from '../../runbook/search';
+import { displayPath } from '../../runbook/source-file';
+import { usageError } from '../../util/errors';
+import { ExitCode } from '../exit-codes';
+import { loaderOutput, useColor } from './output-format';
+
+interface ValidateOptions {
+  readonly env?: string;
+  readonly output?: string;
+}
+
+interface FileResult {
+  readonly path: string;
+  readonly name?: string;
+  readonly ok: boolean;
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/**
+ * `opsctl validate [FILE|DIR]...`: every diagnostic of every file, then a summary. Exit 2 when
+ * any file has an error, 0 with warnings only. No argument: every runbook in the search path.
+ */
+export default async function validate(targets: readonly string[], options: ValidateOptions): Promise<void> {
+  const output = loaderOutput(options.output);
+  const config = await loadConfig();
+  if (options.env !== undefined) checkEnvironment(options.env, config);
+  const files = targets.length ? await expandTargets(targets, config) : (await findRunbooks(config)).filter((e) => !e.shadowed).map((e) => e.path);
+  const registry = createRegistry();
+  const results: FileResult[] = [];
+  for (const file of files) {
+    const loaded = await loadRunbookFile(file, { registry, config, ...(options.env !== undefined ? { environment: options.env } : {}) });
+    results.push({ path: displayPath(file), ok: loaded.ok, diagnostics: loaded.diagnostics, ...(loaded.ok ? { name: loaded.graph.runbook.name } : {}) });
+  }
+  const all = results.flatMap((r) => r.diagnostics);
+  const failed = results.filter((r) => !r.ok).length;
+  if (output === 'json') {
+    const summary = { files: results.length, invalid: failed, errors: all.filter((d) => d.severity === 'error').length, warnings: all.filter((d) => d.severity === 'warning').length };
+    process.stdout.write(`${JSON.stringify({ ok: failed === 0, ...summary, results }, null, 2)}\n`);
+  } else {
+    if (all.length) process.stderr.write(`${formatDiagnostics(all, { color: useColor(output, process.stderr) })}\n\n`);
+    for (const r of results) process.stdout.write(`${r.ok ? 'ok     ' : 'invalid'} ${r.path}${r.ok && r.diagnostics.length ? ` (${summarize(r.diagnostics)})` : ''}\n`);
+    if (results.length === 0) process.stdout.write(`no runbooks found in ${config.runbookPaths.join(', ')}\n`);
+    else process.stdout.write(`${results.length} runbook${results.length === 1 ? '' : 's'} checked: ${failed ? `${failed} invalid` : 'all valid'}${all.length ? ` (${summarize(all)})` : ''}\n`);
+  }
+  process.exitCode = failed ? ExitCode.Usage : ExitCode.Success;
+}
+
+function checkEnvironment(name: string, config: Config): void {
+  if (config.environments[name]) return;
+  const known = Object.keys(config.environments);
+  throw usageError(`--env ${name}: there is no environment \`${name}\` in ${config.path ?? 'opsctl.yaml (none found)'}`, didYouMeanHint(name, known) ?? (known.length ? `environments: ${known.join(', ')}` : 'declare it under `environments:` in opsctl.yaml'));
+}
+
+/** Files stay files, folders become the runbook files under them, names resolve through the search path. */
+async function expandTargets(targets: readonly string[], config: Config): Promise<string[]> {
+  const out: string[] = [];
+  for (const target of targets) {
+    const absolute = resolve(target);
+    let isDir = false;
+    try {
+      isDir = statSync(absolute).isDirectory();
+    } catch {
+      // not on disk: maybe a runbook name
+    }
+    if (isDir) out.push(...(await yamlUnder(absolute)));
+    else out.push(await resolveRunbook(target, config).catch(() => absolute));
+  }
+  return [...new Set(out)];
+}
+
+async function yamlUnder(dir: string): Promise<string[]> {
+  const names = (await readdir(dir, { recursive: true })).map(String);
+  return names
+    .filter((n) => (extname(n) === '.yaml' || extname(n) === '.yml') && !CONFIG_FILES.includes(basename(n)) && !n.split(/[\\/]/).some((p) => p.startsWith('.') || p === 'node_modules'))
+    .sort()
+    .map((n) => join(dir, n));
+}
