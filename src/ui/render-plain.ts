@@ -1,6 +1,7 @@
 import type { EventSink, RunEvent } from '../engine/events';
 import { formatDuration } from '../util/duration';
 import { eventLines } from './event-lines';
+import { ignoreClosedPipe } from './render-json';
 import { applyEvent, finalLine, newSummary, noPaint, summaryTable } from './run-summary';
 
 export interface PlainOptions {
@@ -15,6 +16,7 @@ export interface PlainOptions {
  */
 export function plainRenderer(options: PlainOptions = {}): EventSink {
   const out = options.out ?? process.stdout;
+  ignoreClosedPipe(out);
   const summary = newSummary();
   const openGroups = new Set<string>();
   const write = (event: RunEvent, line: string) => out.write(`${event.ts.slice(11, 23)} ${line}\n`);

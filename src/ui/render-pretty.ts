@@ -2,6 +2,7 @@ import { createColors } from 'picocolors';
 import type { EventSink } from '../engine/events';
 import { formatDuration } from '../util/duration';
 import { eventLines } from './event-lines';
+import { ignoreClosedPipe } from './render-json';
 import { applyEvent, finalLine, newSummary, summaryTable, type Paint } from './run-summary';
 import { Ticker } from './spinner';
 
@@ -31,6 +32,7 @@ interface Live {
  */
 export function prettyRenderer(options: PrettyOptions = {}): PrettyRenderer {
   const out = options.out ?? process.stdout;
+  ignoreClosedPipe(out);
   const colors = createColors(options.color ?? true);
   const paint: Paint = { bold: colors.bold, dim: colors.dim, red: colors.red, green: colors.green, yellow: colors.yellow, cyan: colors.cyan };
   const now = options.now ?? Date.now;
@@ -38,7 +40,7 @@ export function prettyRenderer(options: PrettyOptions = {}): PrettyRenderer {
   const live = new Map<string, Live>();
   let drawn = 0;
   let paused = false;
-  const columns = () => ('columns' in out && typeof out.columns === 'number' ? out.columns : 100);
+  const columns = () => ('columns' in out && typeof out.columns === 'number' && out.columns > 20 ? out.columns : 100);
 
   const clear = () => {
     if (drawn > 0) out.write(`\x1b[${drawn}A\x1b[0J`);
