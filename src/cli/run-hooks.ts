@@ -51,9 +51,11 @@ export interface RunHooks {
 }
 
 /**
- * The hooks every run command uses. The state helper owns this function: it returns the journal,
- * lock and secrets wiring from `src/state/`. Today it returns none.
+ * The hooks every run command uses: secrets, run record, journal, lock and resume from
+ * `src/state/session-hooks.ts` (loaded lazily). `options` carries `--wait-lock` and what
+ * `resume` / `rollback --run` know.
  */
-export async function createRunHooks(): Promise<RunHooks> {
-  return {};
+export async function createRunHooks(options: import('../state/session-hooks').StateHookOptions = {}): Promise<RunHooks> {
+  const { stateHooks } = await import('../state/session-hooks');
+  return stateHooks(options);
 }

@@ -1,11 +1,10 @@
-import type { EventSink, RunEvent, RunEventBody } from '../engine/events';
+import type { EventSink, RunEvent, RunEventBody, RunStatus } from '../engine/events';
 import type { Approval, StateStore } from './store';
-import type { Redactor } from './redactor';
 
 export interface JournalOptions {
   readonly store: StateStore;
   readonly runId: string;
-  readonly redactor: Redactor;
+  readonly redactor: { redactValue(value: unknown): unknown };
   /** Output kept from the start of each step, in characters. */
   readonly headChars?: number;
   /** Output kept from the end of each step, in characters. */
@@ -51,11 +50,17 @@ export class JournalSink implements EventSink {
   #approvals: Approval[] = [];
   #failure: unknown;
   #closed = false;
+  #finished: RunStatus | undefined;
 
   constructor(options: JournalOptions) {
     this.#options = options;
     this.#headChars = options.headChars ?? 64 * KiB;
     this.#tailChars = options.tailChars ?? 64 * KiB;
+  }
+
+  /** The status of `run.finished`, once it was emitted. */
+  get finishedStatus(): RunStatus | undefined {
+    return this.#finished;
   }
 
   /** The first write that failed, if any. */
@@ -72,6 +77,7 @@ export class JournalSink implements EventSink {
       return;
     }
     if (isStepEnd(event) || event.type === 'step.retrying') this.#releaseTail(event.step);
+    if (event.type === 'run.finished') this.#finished = event.status;
     this.#buffer.push(event);
     if (isTransition(event)) this.#flush();
     else this.#armTimer();

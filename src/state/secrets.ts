@@ -5,7 +5,16 @@ import type { ParamSpec, SecretSpec } from '../runbook/model';
 import type { Prompter } from '../ui/prompter';
 import { ExitCode } from '../cli/exit-codes';
 import { OpsctlError, errorMessage } from '../util/errors';
-import { REDACTED, type Redactor } from './redactor';
+import { REDACTED } from './redactor';
+
+/** The part of the redactor secrets need. */
+export interface SecretSink {
+  add(secret: string): void;
+}
+
+interface RedactsValues {
+  redactValue(value: unknown): unknown;
+}
 
 export interface SecretSources {
   readonly env: Readonly<Record<string, string | undefined>>;
@@ -26,7 +35,7 @@ export type SecretProblem = { readonly name: string; readonly message: string };
 export async function resolveSecrets(
   specs: readonly SecretSpec[],
   sources: SecretSources,
-  redactor: Redactor,
+  redactor: SecretSink,
 ): Promise<Record<string, string>> {
   const values: Record<string, string> = {};
   const problems: SecretProblem[] = [];
@@ -94,7 +103,7 @@ function expandPath(path: string, baseDir: string): string {
 }
 
 /** Registers the values of `secret: true` params; call before the first event is emitted. */
-export function registerSecretParams(specs: readonly ParamSpec[], values: Readonly<Record<string, unknown>>, redactor: Redactor): void {
+export function registerSecretParams(specs: readonly ParamSpec[], values: Readonly<Record<string, unknown>>, redactor: SecretSink): void {
   for (const spec of specs) {
     const value = values[spec.name];
     if (spec.secret && value !== undefined && value !== null) redactor.add(String(value));
@@ -105,7 +114,7 @@ export function registerSecretParams(specs: readonly ParamSpec[], values: Readon
 export function redactParams(
   specs: readonly ParamSpec[],
   values: Readonly<Record<string, unknown>>,
-  redactor: Redactor,
+  redactor: RedactsValues,
 ): Record<string, unknown> {
   const secret = new Set(specs.filter((s) => s.secret).map((s) => s.name));
   const out: Record<string, unknown> = {};
