@@ -25,7 +25,8 @@ export interface SqlInput {
 /** Reads a `sql` input after the engine filled in its `${{ }}` values. */
 export function readSqlInput(input: Readonly<Record<string, unknown>>): Parsed<SqlInput> {
   const reader = new InputReader('sql', input);
-  const database = reader.string('database');
+  // An empty `database` (a runbook param left at its default) means the only configured one.
+  const database = reader.string('database')?.trim() || undefined;
   const query = reader.requiredString('query');
   if (reader.has('query') && query.trim() === '') reader.fail('`sql.query` is empty');
   const rawParams = reader.raw('params');

@@ -74,7 +74,7 @@ function outcomeOf(outcome: QueryOutcome, sql: SqlInput, target: Target, readOnl
         fields: outcome.fields,
       };
       const table = formatTable(outcome.fields, outcome.rows, ROWS_SHOWN);
-      if (table.length) ctx.output('stdout', redact(`${table.join('\n')}\n`));
+      if (table.length) for (const line of table) ctx.output('stdout', redact(`${line}\n`));
       else ctx.output('stdout', `${outcome.command || 'OK'} ${outcome.count}\n`);
       const kept = outcome.rows.length > MAX_OUTPUT_ROWS ? outcome.rows.slice(0, MAX_OUTPUT_ROWS) : outcome.rows;
       if (kept.length < outcome.rows.length) ctx.progress(`kept the first ${MAX_OUTPUT_ROWS} of ${outcome.rows.length} rows in the \`rows\` output`);
