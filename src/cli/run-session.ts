@@ -11,6 +11,7 @@ import type { Approval } from '../state/store';
 import { chooseOutput, choosePrompter, currentTerminal, type OutputMode, type Terminal } from '../ui/choose';
 import type { Prompter } from '../ui/prompter';
 import { clockFromEnv, type Clock } from '../util/clock';
+import { parseDuration } from '../util/duration';
 import { OpsctlError, usageError } from '../util/errors';
 import { ExitCode } from './exit-codes';
 import { createRunHooks, type RunHooks, type SessionInfo } from './run-hooks';
@@ -32,6 +33,8 @@ export interface RunRequest {
   readonly noChecks?: boolean;
   readonly report?: string;
   readonly rerunInterrupted?: boolean;
+  /** `--wait-lock DURATION`: wait this long for a lock another run holds instead of exiting 4. */
+  readonly waitLock?: string;
 }
 
 /** Effects of a session, injectable for tests. */
@@ -63,7 +66,7 @@ export async function runSession(request: RunRequest, hooks?: RunHooks, sessionE
     },
     ...sessionEnv,
   };
-  const runHooks = hooks ?? (await createRunHooks());
+  const runHooks = hooks ?? (await createRunHooks(request.waitLock !== undefined ? { waitLockMs: parseWaitLock(request.waitLock) } : {}));
   const { loadConfig } = await import('../config/load');
   const config = await loadConfig(env.cwd);
   const { environment, explicit } = pickEnvironment(config, request.env, env.terminal.env);
@@ -322,6 +325,12 @@ async function passProtectedEnvironment(
       ? `\`${environment.name}\` is a protected environment: without a terminal, --yes passes it only together with an explicit --env ${environment.name}; nothing was run`
       : `\`${environment.name}\` is a protected environment and there is no terminal to confirm it; nothing was run. Pass --env ${environment.name} --yes to run it from CI`,
   };
+}
+
+function parseWaitLock(text: string): number {
+  const ms = parseDuration(text);
+  if (ms === undefined) throw usageError(`--wait-lock ${text}: expected a duration such as 30s, 5m or 1h`);
+  return ms;
 }
 
 function parseConcurrency(value: string | number): number {
