@@ -67,6 +67,20 @@ export function buildProgram(): Command {
     .option('--output <format>', 'pretty | plain | json (the NDJSON events)')
     .action(lazy(() => import('./commands/runs').then((m) => ({ default: m.logs }))));
 
+  program
+    .command('resume <run>')
+    .description('continue a run that failed, was cancelled or died: succeeded steps are skipped with their outputs restored')
+    .option('-p, --param <key=value>', 'a param to give again (secret params are never journaled)', collect, [])
+    .option('--rerun-interrupted', 'run again the steps that were running when the run stopped, even if not idempotent')
+    .option('--force', 'resume even though the runbook changed since that run')
+    .option('-y, --yes', 'pass every confirmation')
+    .option('--approve <step>', 'pass the confirmation of this step (repeatable)', collect, [])
+    .option('--concurrency <n>', 'steps run at once (default: the runbook’s)')
+    .addOption(new Option('-o, --output <format>', 'output format (default: pretty on a terminal, else plain)').choices(['pretty', 'plain', 'json']))
+    .option('--report <file>', 'write a JSON summary, or JUnit XML when FILE ends in .xml')
+    .option('--wait-lock <duration>', 'if another run holds the lock, wait up to this long instead of exiting 4')
+    .action(lazy(() => import('./commands/resume')));
+
   const lock = program.command('lock').description('locks that keep two runs from changing the same thing at once');
   lock
     .command('list', { isDefault: true })

@@ -19,7 +19,8 @@ export function addRunFlags(command: Command, options: { readonly dryRunFlag?: b
     .option('--skip <step>', 'leave this step out (repeatable)', collect, [])
     .option('--from <step>', 'start at this step, leaving out the steps before it')
     .option('--no-checks', 'in a dry-run, do not run the read-only checks either')
-    .option('--report <file>', 'write a JSON summary, or JUnit XML when FILE ends in .xml');
+    .option('--report <file>', 'write a JSON summary, or JUnit XML when FILE ends in .xml')
+    .option('--wait-lock <duration>', 'if another run holds the lock, wait up to this long (e.g. 5m) instead of exiting 4');
 }
 
 export interface RunFlags {
@@ -36,6 +37,7 @@ export interface RunFlags {
   /** commander's `--no-checks` sets `checks: false`. */
   readonly checks?: boolean;
   readonly report?: string;
+  readonly waitLock?: string;
 }
 
 export function toRequest(target: string, flags: RunFlags, overrides: Partial<RunRequest> = {}): RunRequest {
@@ -53,6 +55,7 @@ export function toRequest(target: string, flags: RunFlags, overrides: Partial<Ru
     ...(flags.from !== undefined ? { from: flags.from } : {}),
     noChecks: flags.checks === false,
     ...(flags.report !== undefined ? { report: flags.report } : {}),
+    ...(flags.waitLock !== undefined ? { waitLock: flags.waitLock } : {}),
     ...overrides,
   };
 }
