@@ -59,7 +59,8 @@ export function findCycles(steps: readonly Step[]): string[][] {
     stack.push(id);
     onStack.add(id);
     for (const need of byId.get(id)?.needs ?? []) {
-      if (!byId.has(need)) continue;
+      // A step that needs itself is reported by `needs-self`, not as a cycle.
+      if (!byId.has(need) || need === id) continue;
       if (onStack.has(need)) {
         const cycle = stack.slice(stack.indexOf(need));
         const first = cycle.reduce((a, b) => ((index.get(a) ?? 0) <= (index.get(b) ?? 0) ? a : b));

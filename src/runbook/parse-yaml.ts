@@ -12,7 +12,8 @@ export function parseYaml(source: SourceFile): ParsedYaml {
   const doc = parseDocument(source.text, { uniqueKeys: true, prettyErrors: false, strict: true, keepSourceTokens: false });
   const diagnostics: Diagnostic[] = doc.errors.map((error) => {
     const [start, end] = error.pos;
-    const { message, hint } = explainYamlError(error.code, error.message, source.text.slice(start, end));
+    const key = /^("[^"\n]*"|'[^'\n]*'|[^:\n]+?)\s*:/.exec(source.text.slice(start, start + 200))?.[1] ?? source.text.slice(start, end);
+    const { message, hint } = explainYamlError(error.code, error.message, key);
     return { severity: 'error', code: `yaml-${error.code.toLowerCase().replace(/_/g, '-')}`, message, range: source.range(start, end), ...(hint ? { hint } : {}) };
   });
   if (diagnostics.length) return { ok: false, diagnostics };

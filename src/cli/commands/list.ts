@@ -54,7 +54,7 @@ export default async function list(options: { output?: string }): Promise<void> 
   const rows = listed.map((r) => [
     r.name,
     r.valid ? (r.title ?? '') : `(invalid: ${r.errors} error${r.errors === 1 ? '' : 's'}; see \`opsctl validate ${displayPath(r.path)}\`)`,
-    r.params.map(paramLabel).join(' '),
+    clip(r.params.map(paramLabel).join(' '), 60),
     `${r.source}${r.shadowed ? ' (shadowed)' : ''}`,
   ]);
   process.stdout.write(table(['NAME', 'TITLE', 'PARAMS', 'SOURCE'], rows));
@@ -65,6 +65,10 @@ function paramLabel(param: Omit<ParamSpec, 'range'>): string {
   if (param.required) return `${param.name}*`;
   if (param.default !== undefined && !param.secret) return `${param.name}=${param.default}`;
   return param.name;
+}
+
+function clip(text: string, width: number): string {
+  return text.length > width ? `${text.slice(0, width - 1)}…` : text;
 }
 
 function sourceOf(entry: RunbookEntry): string {

@@ -12,7 +12,6 @@ import { diagnostic } from './types';
  */
 export function checkStepShapes(doc: Document, source: SourceFile, registry: AdapterRegistry): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const known = registry.keys().join(', ');
   for (const list of ['steps', 'finally']) {
     const seq = doc.get(list, true);
     if (!isSeq(seq)) continue;
@@ -24,7 +23,7 @@ export function checkStepShapes(doc: Document, source: SourceFile, registry: Ada
       const { actions } = actionKeys(keys, registry);
       if (actions.length === 0) {
         const hasUnknown = keys.some((k) => !isStepField(k) && registry.get(k) === undefined);
-        if (!hasUnknown) out.push(diagnostic('error', 'no-action', `${label} has no action`, nodeRange(source, item), `add exactly one of: ${known}`));
+        if (!hasUnknown) out.push(diagnostic('error', 'no-action', `${label} has no action`, nodeRange(source, item), 'add exactly one action, such as `shell`, `http`, `sql` or `wait` (`opsctl schema` lists them all)'));
       } else if (actions.length > 1) {
         const second = item.items.find((p) => isScalar(p.key) && p.key.value === actions[1]);
         out.push(
