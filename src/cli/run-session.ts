@@ -35,6 +35,8 @@ export interface RunRequest {
   readonly rerunInterrupted?: boolean;
   /** `--wait-lock DURATION`: wait this long for a lock another run holds instead of exiting 4. */
   readonly waitLock?: string;
+  /** Inside an incident (`opsctl incident run|start`): what runbooks read as `incident.*`. */
+  readonly incident?: Readonly<Record<string, unknown>>;
 }
 
 /** Effects of a session, injectable for tests. */
@@ -150,6 +152,7 @@ export async function runSession(request: RunRequest, hooks?: RunHooks, sessionE
       ...(runHooks.beforeFirstSideEffect ? { beforeFirstSideEffect: () => runHooks.beforeFirstSideEffect!(info) } : {}),
       cwd: env.cwd,
       env: env.terminal.env,
+      ...(request.incident ? { incident: request.incident } : {}),
     });
     result = { ...result, approvals: [...approvals, ...result.approvals] };
     if (request.report) {

@@ -1,9 +1,16 @@
 import { formatDuration } from '../util/duration';
 
-/** Durations for people, to the nearest second (an injected clock drifts by milliseconds). */
+/** Durations for people, to the nearest second (an injected clock drifts by milliseconds); days past 48h. */
 export function human(ms: number): string {
-  return Math.abs(ms) < 1000 ? formatDuration(ms) : formatDuration(Math.round(ms / 1000) * 1000);
+  if (Math.abs(ms) < 1000) return formatDuration(ms);
+  const rounded = Math.round(ms / 1000) * 1000;
+  if (rounded < 2 * DAY) return formatDuration(rounded);
+  const days = Math.floor(rounded / DAY);
+  const rest = rounded - days * DAY;
+  return `${days}d${rest > 0 ? formatDuration(rest) : ''}`;
 }
+
+const DAY = 86_400_000;
 import { unreachable } from '../util/unreachable';
 import type { Incident } from '../state/store';
 import type { IncidentStatus, TargetStatus } from './status';
@@ -17,13 +24,13 @@ export function statusLines(s: IncidentStatus): string[] {
   const i = s.incident;
   const lines = [
     `${i.id}  ${i.severity}  ${i.status}  ${i.title}`,
-    `commander ${i.commander} · started ${clock(i.startedAt)} · ${i.status === 'open' ? 'elapsed' : 'lasted'} ${human(s.elapsedMs)}`,
-    `respond ${targetText(s.respond, 'acknowledged')}`,
-    `resolve ${targetText(s.resolve, 'resolved')}`,
+    `commander ${i.commander} · started ${clock(i.startedAt, '')} · ${i.status === 'open' ? 'elapsed' : 'lasted'} ${human(s.elapsedMs)}`,
+    `respond ${targetText(s.respond, 'acknowledged', i.startedAt)}`,
+    `resolve ${targetText(s.resolve, 'resolved', i.startedAt)}`,
   ];
   if (i.mitigatedAt) lines.push(`mitigated after ${human(Date.parse(i.mitigatedAt) - Date.parse(i.startedAt))}`);
   const next = s.nextEscalation;
-  lines.push(`escalation: ${s.escalation.to} (level ${s.escalation.level})${next ? ` · next: ${next.to} in ${human(next.dueInMs)} (at ${clock(next.dueAt)})` : ''}`);
+  lines.push(`escalation: ${s.escalation.to} (level ${s.escalation.level})${next ? ` · next: ${next.to} in ${human(next.dueInMs)} (at ${clock(next.dueAt, i.startedAt)})` : ''}`);
   for (const t of s.breached) lines.push(`BREACH: ${breachText(t)}`);
   lines.push(`next: ${s.nextAction}`);
   return lines;
@@ -38,7 +45,7 @@ export function headerLine(s: IncidentStatus): string {
   return `[${i.id} ${i.severity} · ${human(s.elapsedMs)} elapsed · ${target} · escalation ${s.escalation.to}${next}] next: ${s.nextAction}`;
 }
 
-function targetText(t: TargetStatus, verb: string): string {
+function targetText(t: TargetStatus, verb: string, start: string): string {
   const within = `within ${human(t.targetMs)}`;
   switch (t.state) {
     case 'met':
@@ -46,9 +53,9 @@ function targetText(t: TargetStatus, verb: string): string {
     case 'late':
       return `${within}: missed (${verb} after ${human(t.elapsedMs)}, ${human(-t.remainingMs)} late)`;
     case 'running':
-      return `${within}: ${human(t.remainingMs)} left (due ${clock(t.dueAt)})`;
+      return `${within}: ${human(t.remainingMs)} left (due ${clock(t.dueAt, start)})`;
     case 'breached':
-      return `${within}: BREACHED ${human(-t.remainingMs)} ago (was due ${clock(t.dueAt)})`;
+      return `${within}: BREACHED ${human(-t.remainingMs)} ago (was due ${clock(t.dueAt, start)})`;
     default:
       return unreachable(t.state);
   }
@@ -59,9 +66,10 @@ function breachText(t: TargetStatus): string {
   return `${t.name} target of ${human(t.targetMs)} exceeded${done}`;
 }
 
-/** `2026-11-22T03:04:05.000Z` → `03:04:05Z` today-ish; the full date when it matters is in JSON. */
-function clock(iso: string): string {
-  return iso.replace(/^\d{4}-\d\d-\d\dT/, '').replace(/\.\d+Z$/, 'Z');
+/** `2026-11-22T03:04:05.000Z` → `03:04:05Z`, with the date when it is not the day of `since`. */
+function clock(iso: string, since?: string): string {
+  const time = iso.slice(11, 19);
+  return since !== undefined && iso.slice(0, 10) !== since.slice(0, 10) ? `${iso.slice(0, 10)} ${time}Z` : `${time}Z`;
 }
 
 export function listLines(incidents: readonly Incident[]): string[] {

@@ -13,6 +13,45 @@ export function registerIncident(program: Command): void {
     .command('incident')
     .description('Run an incident: severities P1–P4 with response targets, a timeline of everything done, escalation and a postmortem draft');
 
+  const runFlags = (command: Command) =>
+    command
+      .option('-p, --param <key=value>', 'a runbook param (repeatable)', collect)
+      .option('--env <name>', 'the environment from opsctl.yaml')
+      .option('--yes', 'pass every confirmation gate (non-interactive)')
+      .option('--approve <step>', 'pass this step’s gate, or mark this manual step done (repeatable)', collect)
+      .option('--dry-run', 'show what the runbook would do; change nothing');
+
+  runFlags(
+    incident
+      .command('start')
+      .description('Open an incident, acknowledge it and run its severity’s runbook on the timeline')
+      .option('--severity <P1..P4>', 'P1 outage/data loss · P2 major feature broken · P3 workaround exists · P4 cosmetic')
+      .option('--title <text>', 'what is broken')
+      .option('--no-runbook', 'open the incident without running the severity’s runbook')
+      .option('--commander <name>', 'the incident commander (default: you)')
+      .option('--detected-at <time>', 'when it was detected, if earlier: ISO time or how long ago (20m); targets count from there')
+      .addOption(outputOption()),
+  ).action(lazy(() => import('./incident-start')));
+
+  runFlags(
+    incident
+      .command('severity')
+      .description('Change the severity; raising it offers the higher severity’s runbook')
+      .argument('<severity>', 'P1, P2, P3 or P4')
+      .option('--run-runbook', 'when raised, run the new severity’s runbook without asking')
+      .addOption(idOption())
+      .addOption(outputOption()),
+  ).action(lazy(() => import('./incident-severity')));
+
+  runFlags(
+    incident
+      .command('run')
+      .description('Run a runbook on the incident: its steps land on the timeline, `incident.*` is in its expressions')
+      .argument('<runbook>', 'a runbook name from the search path, or a file')
+      .addOption(idOption())
+      .addOption(outputOption()),
+  ).action(lazy(() => import('./incident-run')));
+
   incident
     .command('status')
     .description('Elapsed time against the respond/resolve targets, breaches, escalation level and the next one due')
@@ -60,5 +99,4 @@ export function registerIncident(program: Command): void {
     .option('--output <file|json>', 'write the draft to FILE (default: stdout); `json` prints the data instead')
     .action(lazy(() => import('./incident-postmortem')));
 
-  void collect;
 }

@@ -51,3 +51,16 @@ describe('incident status', () => {
     expect(nextAction(incident({ status: 'resolved' }))).toMatch(/postmortem INC-1/);
   });
 });
+
+describe('status text', () => {
+  it('shows days for long targets and the date when a due time is on another day', async () => {
+    const { human, statusLines } = await import('../../../src/incident/format');
+    expect(human(7 * 24 * HOUR)).toBe('7d');
+    expect(human(24 * HOUR)).toBe('24h');
+    expect(human(50 * HOUR + 60_000)).toBe('2d2h1m');
+    expect(human(59 * MIN + 59_600)).toBe('1h');
+    const lines = statusLines(incidentStatus(incident({ severity: 'P4', acknowledgedAt: at(0) }), policy, T0 + HOUR));
+    expect(lines).toContain('resolve within 7d: 6d23h left (due 2026-11-29 03:00:00Z)');
+    expect(lines).toContain('escalation: development (level 1) · next: management in 1h (at 05:00:00Z)');
+  });
+});

@@ -1,0 +1,65 @@
+import type { SeverityName } from '../../config/model';
+import { startIncident } from '../../incident/actions';
+import { parseSeverity, runbookFor } from '../../incident/policy';
+import { parseDuration } from '../../util/duration';
+import { usageError } from '../../util/errors';
+import { printJson, printLines, printStatus, withIncidentSession, type IncidentSession } from './incident-shared';
+import { runIncidentRunbook, type IncidentRunFlags } from './incident-runbook';
+
+export interface StartFlags extends IncidentRunFlags {
+  readonly severity?: string;
+  readonly title?: string;
+  /** commander's `--no-runbook` sets this to false. */
+  readonly runbook?: boolean;
+  readonly commander?: string;
+  readonly detectedAt?: string;
+  readonly output?: string;
+}
+
+/**
+ * `opsctl incident start --severity P1..P4 --title TEXT`: creates and acknowledges the incident,
+ * then runs the severity's runbook on its timeline (unless `--no-runbook`).
+ */
+export default async function start(flags: StartFlags): Promise<void> {
+  const severity = requireSeverity(flags.severity);
+  const title = flags.title?.trim();
+  if (!title) throw usageError('`incident start` needs `--title TEXT`', 'say what is broken, e.g. `--title "API returns 500 for all users"`');
+  await withIncidentSession(flags.output, async (session) => {
+    const detectedAt = flags.detectedAt === undefined ? undefined : parseDetectedAt(flags.detectedAt, session.clock.now());
+    const incident = await startIncident(session, {
+      severity,
+      title,
+      ...(flags.commander?.trim() && { commander: flags.commander.trim() }),
+      ...(detectedAt !== undefined && { detectedAt }),
+    });
+    announce(session, incident.id, severity);
+    if (session.format === 'json') printJson({ type: 'incident.started', incident });
+    else printStatus(session, incident);
+    if (flags.runbook === false) {
+      if (session.format !== 'json') printLines([`no runbook started (--no-runbook); run one with: opsctl incident run ${runbookFor(session.policy, severity)}`]);
+      return;
+    }
+    await runIncidentRunbook(session, incident, runbookFor(session.policy, severity), flags);
+    if (session.format !== 'json') printStatus(session, (await session.store.getIncident(incident.id)) ?? incident);
+  });
+}
+
+export function requireSeverity(value: string | undefined): SeverityName {
+  if (value === undefined) throw usageError('`incident start` needs `--severity P1..P4`', 'P1 outage or data loss · P2 major feature broken · P3 minor, workaround exists · P4 cosmetic');
+  const severity = parseSeverity(value);
+  if (!severity) throw usageError(`unknown severity \`${value}\``, 'use P1, P2, P3 or P4');
+  return severity;
+}
+
+/** `--detected-at 2026-11-22T03:00:00Z`, or how long ago: `--detected-at 20m`. */
+export function parseDetectedAt(value: string, nowMs: number): number {
+  const ago = parseDuration(value);
+  if (ago !== undefined) return nowMs - ago;
+  const at = Date.parse(value);
+  if (Number.isNaN(at)) throw usageError(`\`--detected-at ${value}\` is neither a time nor a duration`, 'give an ISO time (2026-11-22T03:00:00Z) or how long ago (20m)');
+  return at;
+}
+
+function announce(session: IncidentSession, id: string, severity: SeverityName): void {
+  if (session.format !== 'json') process.stderr.write(`incident ${id} opened at ${severity}; everything done from here is on its timeline\n`);
+}
