@@ -1,0 +1,73 @@
+import { spawn } from 'node:child_process';
+import { afterAll, expect, it } from 'vitest';
+import { BIN, runOpsctl, tempProject } from './helpers';
+import { adminQuery, describePg, uniqueName, urlWithSchema } from '../support/pg';
+
+/**
+ * Two opsctl installations in different folders, one team-wide postgres backend: they see each
+ * other's runs and contend for one lock, which a killed holder gives up with its session.
+ */
+describePg('two opsctl processes sharing the postgres state backend', () => {
+  const schema = uniqueName('opsctl_e2e');
+  const config = `runbooks: [./runbooks]\nstate: { backend: postgres, url: "${urlWithSchema(schema)}" }\n`;
+  const slow = (title: string) =>
+    `apiVersion: opsctl/v1\nkind: Runbook\nname: slow\ntitle: ${title}\nlock: team-maintenance\nparams:\n  hold: { type: string, default: 0s }\nsteps:\n  - id: hold\n    wait: \${{ params.hold }}\n`;
+  const hello = (name: string) => `apiVersion: opsctl/v1\nkind: Runbook\nname: ${name}\ntitle: Say hello\nsteps:\n  - id: say\n    log: hello from ${name}\n`;
+  const a = tempProject({ 'opsctl.yaml': config, 'runbooks/hello.yaml': hello('hello-a'), 'runbooks/slow.yaml': slow('Slow A') });
+  const b = tempProject({ 'opsctl.yaml': config, 'runbooks/hello.yaml': hello('hello-b'), 'runbooks/slow.yaml': slow('Slow B') });
+  const env = { OPSCTL_USER: 'e2e@example.com' };
+
+  afterAll(async () => {
+    a.cleanup();
+    b.cleanup();
+    await adminQuery(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  });
+
+  it('sees the runs of the other folder in `opsctl runs list`', async () => {
+    expect((await runOpsctl(['run', 'hello-a'], { cwd: a.dir, env })).code).toBe(0);
+    expect((await runOpsctl(['run', 'hello-b'], { cwd: b.dir, env })).code).toBe(0);
+    for (const dir of [a.dir, b.dir]) {
+      const listed = await runOpsctl(['runs', 'list', '--output', 'json'], { cwd: dir, env });
+      expect(listed.code).toBe(0);
+      const runs = (JSON.parse(listed.stdout) as { runs: { runbook: { name: string }; status: string }[] }).runs;
+      expect(runs.map((r) => [r.runbook.name, r.status])).toEqual([
+        ['hello-b', 'succeeded'],
+        ['hello-a', 'succeeded'],
+      ]);
+    }
+  });
+
+  it('lets one process hold the lock; the other exits 4 naming the holder, and takes it once the holder is killed', async () => {
+    const holder = spawn(process.execPath, [BIN, 'run', 'slow', '-p', 'hold=60s', '--output', 'plain'], {
+      cwd: a.dir,
+      env: { ...process.env, ...env, NO_COLOR: '1' },
+      stdio: 'ignore',
+    });
+    try {
+      let held: { run_id: string }[] = [];
+      for (let i = 0; i < 400 && held.length === 0; i++) {
+        held = await adminQuery<{ run_id: string }>(`SELECT run_id FROM "${schema}".opsctl_locks WHERE key = 'team-maintenance'`).catch(() => []);
+        if (held.length === 0) await new Promise((r) => setTimeout(r, 25));
+      }
+      expect(held).toHaveLength(1);
+      const runId = held[0]?.run_id ?? '';
+
+      const refused = await runOpsctl(['run', 'slow', '--output', 'plain'], { cwd: b.dir, env });
+      expect(refused.stderr + refused.stdout).toContain('is held by run');
+      expect(refused.code).toBe(4);
+      expect(refused.stderr).toContain(`lock \`team-maintenance\` is held by run ${runId} (e2e@example.com on`);
+
+      const locks = await runOpsctl(['lock', 'list'], { cwd: b.dir, env });
+      expect(locks.stdout).toContain(runId);
+
+      // The holder dies without a word: its database session ends and the advisory lock with it.
+      holder.kill('SIGKILL');
+      await new Promise((resolve) => holder.once('exit', resolve));
+      const after = await runOpsctl(['run', 'slow', '--output', 'plain'], { cwd: b.dir, env });
+      expect(after.stderr).toContain(`took over lock \`team-maintenance\` from run ${runId}`);
+      expect(after.code).toBe(0);
+    } finally {
+      if (holder.exitCode === null && holder.signalCode === null) holder.kill('SIGKILL');
+    }
+  });
+});
