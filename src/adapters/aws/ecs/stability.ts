@@ -20,7 +20,7 @@ export function judgeStability(service: Service, deploymentId?: string): PollChe
   }
   if (ours.rolloutState === 'FAILED') {
     const rolledBack = primary && primary.id !== ours.id ? ` The deployment circuit breaker rolled the service back to ${shortTd(primary.taskDefinition)}.` : '';
-    return failed(`ECS deployment ${ours.id} of \`${name}\` failed: ${ours.rolloutStateReason ?? 'rollout FAILED'}.${rolledBack}`, service);
+    return failed(`ECS deployment ${ours.id} of \`${name}\` failed: ${(ours.rolloutStateReason ?? 'rollout FAILED').replace(/\.$/, '')}.${rolledBack}`, service);
   }
   if (deploymentId && ours.status !== 'PRIMARY' && primary) {
     return failed(`ECS deployment ${ours.id} of \`${name}\` is no longer PRIMARY: deployment ${primary.id} (${shortTd(primary.taskDefinition)}) replaced it (a circuit-breaker rollback or another deploy)`, service);
