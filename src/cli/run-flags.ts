@@ -69,6 +69,7 @@ export function registerRunCommands(program: Command): void {
   addRunFlags(program.command('deploy').description('= run deploy')).action(lazy(() => import('./commands/deploy')));
   addRunFlags(program.command('rollback').description('= run rollback; with --run RUN_ID, undo what that run changed'))
     .option('--run <run-id>', 'undo the changes of this recorded run')
+    .option('--force', 'with --run: undo although the runbook changed since that run')
     .action(lazy(() => import('./commands/rollback')));
   addRunFlags(program.command('backup').description('= run backup')).action(lazy(() => import('./commands/backup')));
   addRunFlags(program.command('restore').description('= run restore'))

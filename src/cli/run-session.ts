@@ -35,6 +35,8 @@ export interface RunRequest {
   readonly rerunInterrupted?: boolean;
   /** `--wait-lock DURATION`: wait this long for a lock another run holds instead of exiting 4. */
   readonly waitLock?: string;
+  /** A graph built by the caller instead of loading `target` (`rollback --run` builds the undo graph). */
+  readonly graph?: StepGraph;
   /** Inside an incident (`opsctl incident run|start`): what runbooks read as `incident.*`. */
   readonly incident?: Readonly<Record<string, unknown>>;
 }
@@ -73,7 +75,7 @@ export async function runSession(request: RunRequest, hooks?: RunHooks, sessionE
   const config = await loadConfig(env.cwd);
   const { environment, explicit } = pickEnvironment(config, request.env, env.terminal.env);
   const { defaultRegistry: registry } = await import('../adapters/registry');
-  const graph = await loadGraph(request.target, config, registry, env);
+  const graph = request.graph ?? (await loadGraph(request.target, config, registry, env));
 
   const output = chooseOutput(request.output, env.terminal);
   const renderer = await createRenderer(output, env);

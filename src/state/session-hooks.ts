@@ -64,7 +64,8 @@ export function stateHooks(options: StateHookOptions = {}): RunHooks {
         startedAt: info.startedAt,
         user: info.user,
         trigger: currentTrigger(env),
-        ...(info.resumedFrom ? { resumedFrom: info.resumedFrom } : {}),
+        // A rollback restores the undone run's steps through `resume`, but it resumes nothing.
+        ...(info.resumedFrom && !options.rollbackOf ? { resumedFrom: info.resumedFrom } : {}),
         ...(options.rollbackOf ? { rollbackOf: options.rollbackOf } : {}),
         ...(options.incidentId ? { incidentId: options.incidentId } : {}),
       });
