@@ -1,0 +1,62 @@
+import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { defaultConfig } from '../../../src/config/load';
+import { loadRunbook } from '../../../src/runbook/load';
+import { compileText, HEADER, registry, show } from './helpers';
+
+describe('warnings', () => {
+  it('flags a mutating step without undo under on_failure: rollback (and still compiles)', () => {
+    const result = compileText(`${HEADER}on_failure: rollback\nsteps:\n  - { id: check, readonly: true, shell: x }\n  - { id: change, shell: y }\n  - { id: tell, notify: done }\n  - { id: undone, shell: z, undo: { shell: w } }\n`);
+    expect(result.ok).toBe(true);
+    expect(result.diagnostics.map(show)).toEqual([
+      '7:11 warning rollback-without-undo: step `change` changes things but has no `undo`, and this runbook says `on_failure: rollback` (add `undo:` (an action, or `auto` where the adapter supports it), or `readonly: true` if it changes nothing)',
+    ]);
+  });
+
+  it('flags a mutating step in a protected environment with no confirmation before it', () => {
+    const text = `${HEADER}steps:\n  - { id: look, readonly: true, shell: x }\n  - { id: change, shell: y }\n  - { id: ok, needs: [], confirm: Sure?, shell: z }\n  - { id: gate, needs: [], confirm: Go? }\n  - { id: after_gate, shell: w }\n`;
+    const production = { name: 'production', protected: true, vars: {} };
+    expect(compileText(text).diagnostics).toEqual([]);
+    expect(compileText(text, { ...production, protected: false }).diagnostics).toEqual([]);
+    expect(compileText(text, production).diagnostics.map(show)).toEqual([
+      '6:11 warning protected-without-confirm: step `change` changes `production` (a protected environment) with no confirmation before it (add `confirm: "…?"` to the step, or a `confirm` step it needs)',
+    ]);
+  });
+
+  it('warns about an output the step does not declare', () => {
+    const result = compileText(`${HEADER}steps:\n  - { id: a, shell: x, outputs: { tag: stdout } }\n  - { id: b, log: "\${{ steps.a.outputs.tga }}" }\n`);
+    expect(result.ok).toBe(true);
+    expect(result.diagnostics.map(show)).toEqual(['6:24 warning unknown-output: step `a` has no output `tga` (did you mean `tag`?)']);
+  });
+});
+
+describe('reading files', () => {
+  it('refuses a file over 1 MiB with a clear message, without parsing it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'opsctl-big-'));
+    try {
+      const path = join(dir, 'big.yaml');
+      writeFileSync(path, `${HEADER}# ${'x'.repeat(1024 * 1024)}\n`);
+      const result = await loadRunbook(path, { registry, config: defaultConfig(dir), cwd: dir });
+      expect(result.ok).toBe(false);
+      expect(result.diagnostics.map(show)).toEqual(['1:1 error too-large: `big.yaml` is 1.0 MiB; files over 1 MiB are refused (split the runbook, or check that this is the file you meant)']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('resolves names through the search path and reports unknown ones', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'opsctl-search-'));
+    try {
+      writeFileSync(join(dir, 'hello.yaml'), `apiVersion: opsctl/v1\nkind: Runbook\nname: say-hello\nsteps:\n  - { id: a, log: hi }\n`);
+      const config = { ...defaultConfig(dir), runbookPaths: [dir] };
+      const found = await loadRunbook('say-hello', { registry, config, cwd: dir });
+      expect(found.ok && found.graph.runbook.source.path).toBe(join(dir, 'hello.yaml'));
+      const missing = await loadRunbook('say-helo', { registry, config, cwd: dir });
+      expect(missing.diagnostics.map((d) => `${d.message} (${d.hint})`)).toEqual([`no runbook named \`say-helo\` in the search path (${dir}) (did you mean \`say-hello\`? (\`opsctl list\` shows them all))`]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
