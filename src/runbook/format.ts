@@ -73,6 +73,8 @@ export interface RunbookFormat {
   readonly root: ObjectNode;
   readonly step: ObjectNode;
   readonly undo: ObjectNode;
+  /** Registry key → that action's input schema (shared by steps and `undo`). */
+  readonly actions: Readonly<Record<string, SchemaNode>>;
 }
 
 const cache = new WeakMap<AdapterRegistry, RunbookFormat>();
@@ -108,7 +110,7 @@ export function runbookFormat(registry: AdapterRegistry): RunbookFormat {
     },
     { required: ['apiVersion', 'kind', 'name', 'steps'] },
   );
-  const format = { root, step, undo };
+  const format = { root, step, undo, actions };
   cache.set(registry, format);
   return format;
 }

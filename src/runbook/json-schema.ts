@@ -18,6 +18,7 @@ export function runbookJsonSchema(registry: AdapterRegistry): JsonSchema {
   const named = new Map<SchemaNode, string>([
     [format.step, 'step'],
     [format.undo, 'action'],
+    ...Object.entries(format.actions).map(([key, node]): [SchemaNode, string] => [node, `action.${key}`]),
   ]);
   const defs: Record<string, JsonSchema> = {};
   for (const [node, name] of named) defs[name] = toJsonSchema(node, named, node);
