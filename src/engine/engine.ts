@@ -129,10 +129,15 @@ export async function runGraph(o: RunOptions): Promise<RunResult> {
     );
     if (unapproved.length > 0) {
       const names = unapproved.map((gate) => stepPath(rc, gate.step));
-      for (const gate of unapproved) emit({ type: 'step.declined', step: gate.step, by: o.user, reason: `no terminal to ask; pass --approve ${stepPath(rc, gate.step)} or --yes` });
+      for (const gate of unapproved) {
+        const path = stepPath(rc, gate.step);
+        const reason = gate.source === 'manual' ? `a manual task needs a person and there is no terminal; pass --approve ${path} once it is done` : `no terminal to ask; pass --approve ${path} or --yes`;
+        emit({ type: 'step.declined', step: gate.step, by: o.user, reason });
+      }
+      const manualOnly = unapproved.every((gate) => gate.source === 'manual');
       return finish('not-confirmed', {
         unapproved,
-        error: `${names.length === 1 ? 'a step needs' : `${names.length} steps need`} confirmation and there is no terminal to ask: ${names.map((n) => `\`${n}\``).join(', ')}; nothing was run. Pass ${names.map((n) => `--approve ${n}`).join(' ')} (or --yes for every gate)`,
+        error: `${names.length === 1 ? 'a step needs' : `${names.length} steps need`} confirmation and there is no terminal to ask: ${names.map((n) => `\`${n}\``).join(', ')}; nothing was run. Pass ${names.map((n) => `--approve ${n}`).join(' ')}${manualOnly ? '' : ' (or --yes for every confirmation; manual tasks need --approve)'}`,
       });
     }
   }

@@ -27,7 +27,8 @@ export interface PlannedStep {
   readonly conditional: boolean;
 }
 
-export type GateSource = 'confirm-field' | 'confirm-step' | 'interrupted';
+/** `manual` steps need a person: without a terminal only `--approve STEP` ("done") passes them. */
+export type GateSource = 'confirm-field' | 'confirm-step' | 'interrupted' | 'manual';
 
 export interface Gate {
   readonly step: string;
@@ -102,6 +103,7 @@ export function gateOf(step: Step): Gate | undefined {
     return { step: step.id, source: 'confirm-step', message: confirmMessage(step.action.input) };
   }
   if (step.confirm !== undefined) return { step: step.id, source: 'confirm-field', message: step.confirm };
+  if (step.action.kind === 'manual') return { step: step.id, source: 'manual', message: confirmMessage(step.action.input) };
   return undefined;
 }
 
@@ -146,8 +148,7 @@ function selectionErrors(graph: StepGraph, selection: Selection): string[] {
 
 /** Which of the plan's gates are not passed by `--yes` / `--approve`. */
 export function unapprovedGates(plan: RunPlan, approvals: { readonly yes: boolean; readonly approve: readonly string[] }): Gate[] {
-  if (approvals.yes) return [];
-  return plan.gates.filter((gate) => !approvals.approve.includes(gate.step));
+  return plan.gates.filter((gate) => !approvals.approve.includes(gate.step) && (gate.source === 'manual' || !approvals.yes));
 }
 
 /** `--approve X` naming a step without a gate is a mistake worth stopping for. */

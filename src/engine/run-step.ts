@@ -83,6 +83,7 @@ export async function executeStep(rc: RunContext, step: Step): Promise<StepEnd> 
     redact: (text: string) => o.redactor.redact(text),
   };
 
+  let approval: ActionContext['approval'];
   if (o.dryRun) {
     const nestedDryRun = step.action.kind === 'runbook' && whenNote === undefined;
     const readNow = effect === 'read' && !isConfirm && !o.noChecks && whenNote === undefined;
@@ -103,7 +104,10 @@ export async function executeStep(rc: RunContext, step: Step): Promise<StepEnd> 
       return 'ok';
     }
   } else {
-    for (const message of gateMessages) {
+    const gates = rc.gates.get(step.id) ?? [];
+    for (const [index, message] of gateMessages.entries()) {
+      // A manual step asks its own questions; the engine only hands it `--approve` ("done").
+      if (gates[index]?.source === 'manual') continue;
       state.status = 'awaiting-confirmation';
       const result = await passGate(rc, step.id, message);
       if (result.type === 'declined') {
@@ -113,9 +117,11 @@ export async function executeStep(rc: RunContext, step: Step): Promise<StepEnd> 
         state.durationMs = o.clock.now() - started;
         return 'declined';
       }
+      approval = { via: result.approval.via, by: result.approval.by };
     }
+    if (!approval && (o.approvals?.approve ?? []).includes(stepPath(rc, step.id))) approval = { via: 'approve', by: o.user };
     if (isConfirm) {
-      const outputs = { approved: true, by: o.user };
+      const outputs = { approved: true, by: o.user, ...(approval ? { via: approval.via } : {}) };
       succeed(rc, step, state, started, { type: 'success', outputs }, outputs);
       return 'ok';
     }
@@ -137,6 +143,7 @@ export async function executeStep(rc: RunContext, step: Step): Promise<StepEnd> 
     progress: (message) => rc.emit({ type: 'step.progress', step: step.id, message }),
     registerSecret: (value) => o.redactor.add(value),
     runRunbook: (name, params) => rc.runChild(step.id, name, params, rc.signal),
+    ...(approval ? { approval } : {}),
   };
 
   for (let attempt = 1; ; attempt++) {

@@ -274,3 +274,22 @@ describe('runGraph', () => {
     expect(sink.closed).toBe(true);
   });
 });
+
+describe('manual steps', () => {
+  const g = graph([step('write', 'fake', {}), step('check_dashboards', 'manual', { message: 'Look at the dashboards' })]);
+
+  it('without a terminal need --approve STEP up front; --yes does not mark them done', async () => {
+    const yes = setup(g, { approvals: { yes: true, approve: [] } });
+    const result = await yes.run();
+    expect(result.status).toBe('not-confirmed');
+    expect(yes.calls).toEqual([]);
+    expect(result.error).toContain('--approve check_dashboards');
+  });
+
+  it('--approve STEP reaches the adapter as ctx.approval ("done")', async () => {
+    const approved = setup(g, { approvals: { yes: false, approve: ['check_dashboards'] } });
+    const result = await approved.run();
+    expect(result.status).toBe('succeeded');
+    expect(result.steps[1]!.outputs).toEqual({ decision: 'done', via: 'approve' });
+  });
+});

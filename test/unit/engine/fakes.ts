@@ -1,12 +1,11 @@
 /**
- * Small fakes for engine tests: a virtual clock, a tiny expression evaluator (dotted paths only;
- * the real CEL one is src/expr), a registry of scriptable actions, a recording sink and prompter.
+ * Small fakes for engine tests: a virtual clock, a registry of scriptable actions, a recording
+ * sink and prompters. Expressions are the real src/expr.
  */
 import type { ActionDefinition, ActionImpl, ActionOutcome, AdapterRegistry, UndoAction } from '../../../src/adapters/types';
 import type { Config } from '../../../src/config/model';
 import type { RedactorLike } from '../../../src/engine/emitter';
 import type { EventSink, RunEvent } from '../../../src/engine/events';
-import type { ExprContextData, ExprPort } from '../../../src/engine/expr-port';
 import type { Action, Runbook, RetryPolicy, Step, StepGraph } from '../../../src/runbook/model';
 import type { Answer, Prompter } from '../../../src/ui/prompter';
 import type { Clock } from '../../../src/util/clock';
@@ -50,59 +49,6 @@ export class ManualClock implements Clock {
     return value as T;
   }
 }
-
-export const UNKNOWN = { unknown: true, toString: () => '<unknown>' };
-
-function lookup(path: string, ctx: ExprContextData): unknown {
-  const parts = path.trim().split('.');
-  if (parts[0] === 'steps' && parts[1] && ctx.unknownSteps?.has(parts[1])) return UNKNOWN;
-  let current: unknown = ctx;
-  for (const part of parts) {
-    if (current === null || typeof current !== 'object') return undefined;
-    current = (current as Record<string, unknown>)[part];
-  }
-  return current;
-}
-
-const EXPR = /\$\{\{\s*(.*?)\s*\}\}/g;
-
-export const fakeExpr: ExprPort = {
-  resolveValue(value, ctx) {
-    if (typeof value === 'string') {
-      const whole = /^\$\{\{((?:(?!\}\}).)*)\}\}$/.exec(value);
-      if (whole) return lookup(whole[1]!, ctx);
-      return value.replace(EXPR, (_, e: string) => String(lookup(e, ctx)));
-    }
-    if (Array.isArray(value)) return value.map((v) => fakeExpr.resolveValue(v, ctx));
-    if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fakeExpr.resolveValue(v, ctx)]));
-    return value;
-  },
-  scriptify(text, ctx) {
-    const env: Record<string, string> = {};
-    let n = 0;
-    const script = text.replace(EXPR, (_, e: string) => {
-      n += 1;
-      env[`OPSCTL_V${n}`] = String(lookup(e, ctx));
-      return `\${OPSCTL_V${n}}`;
-    });
-    return { script, env, display: text.replace(EXPR, (_, e: string) => String(lookup(e, ctx))) };
-  },
-  evaluateCondition(source, ctx) {
-    const text = source.replace(/^\$\{\{\s*|\s*\}\}$/g, '').trim();
-    if (text === 'true' || text === 'always()') return true;
-    if (text === 'false') return false;
-    if (text === 'failure()') return ctx.run.status === 'failed';
-    const eq = /^(.*?)\s*(==|!=)\s*'(.*)'$/.exec(text);
-    if (eq) {
-      const left = lookup(eq[1]!, ctx);
-      if (left === UNKNOWN) return UNKNOWN;
-      return eq[2] === '==' ? String(left) === eq[3] : String(left) !== eq[3];
-    }
-    const value = lookup(text, ctx);
-    return value === UNKNOWN ? UNKNOWN : Boolean(value);
-  },
-  isUnknown: (value) => value === UNKNOWN,
-};
 
 export const noRetry: RetryPolicy = { attempts: 1, delayMs: 0, backoff: 1, jitter: 0, on: { any: false, exitCodes: [], timeout: false, errorKinds: [] } };
 const range = { file: 'test.yaml', start: { line: 1, col: 1 }, end: { line: 1, col: 1 } } as unknown as Step['range'];
@@ -212,7 +158,20 @@ export function fakeRegistry(calls: Call[], clock: Clock): AdapterRegistry {
     autoUndo: true,
     load: async () => impl,
   };
-  return { get: (key) => (key === 'fake' ? definition : undefined), keys: () => ['fake'] };
+  const manual: ActionDefinition = {
+    key: 'manual',
+    summary: 'test manual task',
+    schema: s.object({}),
+    effect: () => 'read',
+    load: async () => ({
+      plan: async () => ({ summary: 'manual task' }),
+      run: async (_input, ctx) => {
+        calls.push({ step: ctx.stepId, kind: 'manual', input: {}, attempt: ctx.attempt, env: {} });
+        return ctx.approval ? { type: 'success', outputs: { decision: 'done', via: ctx.approval.via } } : { type: 'failure', reason: 'manual-failed', message: 'nobody did it' };
+      },
+    }),
+  };
+  return { get: (key) => (key === 'fake' ? definition : key === 'manual' ? manual : undefined), keys: () => ['fake', 'manual'] };
 }
 
 export class RecordingSink implements EventSink {
