@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { isRetryable, retryDelay, shouldRetry } from '../../../src/engine/retry';
 import type { RetryPolicy } from '../../../src/runbook/model';
 
-const policy = (over: Partial<RetryPolicy> & { on?: Partial<RetryPolicy['on']> } = {}): RetryPolicy => ({
+const policy = (over: Partial<Omit<RetryPolicy, 'on'>> & { on?: Partial<RetryPolicy['on']> } = {}): RetryPolicy => ({
   attempts: 4,
   delayMs: 1000,
   backoff: 2,
