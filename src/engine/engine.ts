@@ -1,5 +1,5 @@
 import type { ActionOutcome } from '../adapters/types';
-import type { Step } from '../runbook/model';
+import type { Step, StepGraph } from '../runbook/model';
 import type { Approval } from '../state/store';
 import { errorMessage, usageError } from '../util/errors';
 import { createEmitter, nestedEmitter } from './emitter';
@@ -124,8 +124,10 @@ export async function runGraph(o: RunOptions): Promise<RunResult> {
   }
 
   if (!o.dryRun && !o.prompter.interactive) {
-    const unapproved = unapprovedGates(plan, o.approvals ?? { yes: false, approve: [] }).filter((gate) =>
-      plan.steps.some((step) => step.id === gate.step && step.disposition.type === 'run'),
+    const runnable = plan.steps.filter((step) => step.disposition.type === 'run');
+    const withNested: RunPlan = { ...plan, gates: [...plan.gates, ...(await nestedGates(o, graph, runnable.map((step) => step.id), 0, new Set([graph.runbook.name])))] };
+    const unapproved = unapprovedGates(withNested, o.approvals ?? { yes: false, approve: [] }, (step) => stepPath(rc, step)).filter(
+      (gate) => gate.step.includes('/') || runnable.some((step) => step.id === gate.step),
     );
     if (unapproved.length > 0) {
       const names = unapproved.map((gate) => stepPath(rc, gate.step));
@@ -235,7 +237,10 @@ export async function runGraph(o: RunOptions): Promise<RunResult> {
   let status: RunStatus = cancelled ? 'cancelled' : failedStep ? 'failed' : declined ? 'not-confirmed' : o.dryRun ? 'planned' : 'succeeded';
   let error = failedState ? `step \`${stepPath(rc, failedStep!)}\` ${failedState.status === 'timed-out' ? 'timed out' : 'failed'}: ${failedState.message ?? failedState.reason}` : undefined;
   if (cancelled) error = `cancelled: ${errorMessage(rc.signal.reason)}`;
-  if (declined && !error) error = 'a confirmation was declined; the run stopped';
+  if (declined && !error) {
+    const refused = [...rc.states.entries()].find(([, state]) => state.reason === 'declined');
+    error = refused ? `step \`${stepPath(rc, refused[0])}\` was not confirmed: ${refused[1].message ?? 'declined'}` : 'a confirmation was declined; the run stopped';
+  }
 
   let undoErrors: UndoError[] = [];
   if (status === 'failed' && graph.runbook.onFailure === 'rollback' && !o.dryRun) {
@@ -261,6 +266,30 @@ export async function runGraph(o: RunOptions): Promise<RunResult> {
   }
 
   return finish(status, { ...(failedStep ? { failedStep } : {}), ...(error ? { error } : {}), undoErrors });
+}
+
+/**
+ * Gates inside runbooks this run calls by a literal name (`runbook: { name: child }`), as
+ * `call/gate`, so a run without a terminal stops before its first side effect for them too.
+ */
+async function nestedGates(o: RunOptions, graph: StepGraph, ids: readonly string[], depth: number, seen: ReadonlySet<string>): Promise<Gate[]> {
+  if (!o.loadRunbook || depth > 8) return [];
+  const gates: Gate[] = [];
+  for (const id of ids) {
+    const step = graph.steps.get(id) ?? graph.finally.find((s) => s.id === id);
+    const name = step?.action.kind === 'runbook' ? step.action.input.name : undefined;
+    if (typeof name !== 'string' || name.includes('${{') || seen.has(name)) continue;
+    let child: StepGraph;
+    try {
+      child = await o.loadRunbook(name);
+    } catch {
+      continue; // reported when the step runs
+    }
+    const childPlan = planRun(child, o.registry);
+    const inner = await nestedGates(o, child, childPlan.steps.map((s) => s.id), depth + 1, new Set([...seen, name]));
+    for (const gate of [...childPlan.gates, ...inner]) gates.push({ ...gate, step: `${id}/${gate.step}` });
+  }
+  return gates;
 }
 
 async function runChild(rc: RunContext, parent: string, name: string, params: Readonly<Record<string, unknown>>, signal: AbortSignal): Promise<ActionOutcome> {

@@ -147,8 +147,8 @@ function selectionErrors(graph: StepGraph, selection: Selection): string[] {
 }
 
 /** Which of the plan's gates are not passed by `--yes` / `--approve`. */
-export function unapprovedGates(plan: RunPlan, approvals: { readonly yes: boolean; readonly approve: readonly string[] }): Gate[] {
-  return plan.gates.filter((gate) => !approvals.approve.includes(gate.step) && (gate.source === 'manual' || !approvals.yes));
+export function unapprovedGates(plan: RunPlan, approvals: { readonly yes: boolean; readonly approve: readonly string[] }, pathOf: (step: string) => string = (step) => step): Gate[] {
+  return plan.gates.filter((gate) => !approvals.approve.includes(pathOf(gate.step)) && (gate.source === 'manual' || !approvals.yes));
 }
 
 /** `--approve X` naming a step without a gate is a mistake worth stopping for. */

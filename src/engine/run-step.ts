@@ -203,6 +203,8 @@ export async function executeStep(rc: RunContext, step: Step): Promise<StepEnd> 
         ...(outcome.exitCode !== undefined ? { exitCode: outcome.exitCode } : {}),
       });
     }
+    // A gate declined inside a called runbook is still a declined gate (exit 3), not a failure.
+    if (outcome.reason === 'declined') return 'declined';
     return step.onFailure === 'continue' ? 'continue' : 'failed';
   }
 }

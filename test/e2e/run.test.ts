@@ -83,4 +83,18 @@ describe('opsctl run (engine)', () => {
     expect(result.stdout).toMatch(/boom\s+failed\s+\S+\s+← failed first/);
     expect(readFileSync(join(dir, 'finally.marker'), 'utf8').trim()).toBe('finally failed');
   });
+
+  it('runs a called runbook with its steps nested as `call/inner`; its gate counts before the first side effect', async () => {
+    const p = project({ 'opsctl.yaml': `runbooks: [${JSON.stringify(join(fixture('nested/parent'), '..'))}]\n` });
+    cleanups.push(p.cleanup);
+    const refused = await runIn(p.dir, ['run', 'parent', '-o', 'json']);
+    expect(refused.code).toBe(3);
+    expect(ndjson(refused.stdout).some((e) => e.type === 'step.started')).toBe(false);
+    const result = await runIn(p.dir, ['run', 'parent', '-o', 'json', '--approve', 'call/gate']);
+    expect(result.code).toBe(0);
+    const events = ndjson(result.stdout);
+    expect(eventOf(events, 'step.confirmed', 'call/gate').via).toBe('approve');
+    expect(events.filter((e) => e.type === 'step.succeeded').map((e) => ('step' in e ? e.step : ''))).toEqual(['before', 'call/inner', 'call/gate', 'call', 'after']);
+    expect(readFileSync(join(p.dir, 'child.marker'), 'utf8').trim()).toBe('hello from-parent');
+  });
 });
