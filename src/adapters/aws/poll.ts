@@ -44,7 +44,7 @@ export async function poll<T>(options: PollOptions<T>): Promise<PollResult<T>> {
         outcome: {
           type: 'failure',
           reason: 'timeout',
-          message: `Waiter timed out after ${formatDuration(Math.max(waited, maxWaitMs))} waiting for ${what}; last state: ${last}. Raise \`max_wait\` (or the step timeout) if this is expected to take longer.`,
+          message: `Waiter timed out: max_wait ${formatDuration(maxWaitMs)} passed while waiting for ${what}; last state: ${last}. Raise \`max_wait\` if this is expected to take longer.`,
           errorKind: 'WaiterTimedOut',
         },
       };

@@ -192,7 +192,7 @@ describe('ecs.scale', () => {
     ecs.on(UpdateServiceCommand).resolves({ service: stableOld });
     const outcome = await (await load('ecs.scale')).run({ cluster: 'prod', service: 'api', desired_count: 5, poll_interval: '10s', max_wait: '1m' }, ctx());
     expect(outcome).toMatchObject({ type: 'failure', reason: 'timeout', errorKind: 'WaiterTimedOut' });
-    expect(outcome.type === 'failure' && outcome.message).toContain('Waiter timed out after 1m waiting for ECS service `api` to become stable; last state: rollout COMPLETED, running 3/5');
+    expect(outcome.type === 'failure' && outcome.message).toContain('Waiter timed out: max_wait 1m passed while waiting for ECS service `api` to become stable; last state: rollout COMPLETED, running 3/5');
   });
 
   it('stops waiting when the step timeout aborts the signal', async () => {
