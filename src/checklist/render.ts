@@ -15,7 +15,7 @@ const LABEL: Record<Verdict, string> = { pass: 'PASS', warn: 'WARN', fail: 'FAIL
 
 /** The terminal table: verdict, item, measured value, expectation (and why, for fail/skip). */
 export function renderItems(title: string, items: readonly ChecklistItem[], paint: Paint = noPaint): string {
-  const titleWidth = Math.min(36, Math.max(4, ...items.map((i) => i.title.length)));
+  const titleWidth = Math.min(40, Math.max(4, ...items.map((i) => i.title.length)));
   const valueWidth = Math.min(40, Math.max(5, ...items.map((i) => i.value.length)));
   const lines = [paint.bold(title)];
   for (const item of items) {

@@ -35,18 +35,28 @@ export interface ChecklistCounts {
  * Stdout lines are read too because a failed step has no selected outputs, and a failed check is
  * the one whose measured value matters most.
  */
-export function checklistItems(graph: StepGraph, records: ReadonlyMap<string, StepRecord>): ChecklistItem[] {
+export function checklistItems(graph: StepGraph, records: ReadonlyMap<string, StepRecord>, resolve: Resolve = (v) => v): ChecklistItem[] {
   return graph.order.flatMap((id) => {
     const step = graph.steps.get(id);
-    return step ? [itemOf(step, records.get(id))] : [];
+    return step ? [itemOf(step, records.get(id), resolve)] : [];
   });
 }
 
-function itemOf(step: Step, record: StepRecord | undefined): ChecklistItem {
+/** Fills the `${{ }}` of an action's input (params, environment) for the expectation shown. */
+export type Resolve = (value: unknown) => unknown;
+
+function itemOf(step: Step, record: StepRecord | undefined, resolve: Resolve): ChecklistItem {
   const lines = record ? reportedLines(record.stdout) : {};
   const outputs = record?.outputs ?? {};
-  const value = text(outputs['value']) ?? lines.value ?? adapterValue(step, outputs) ?? '';
-  const expect = text(outputs['expect']) ?? lines.expect ?? staticExpectation(step);
+  // A sql step's own `value` output is the first column: name it, so "5" reads "used_pct: 5".
+  const value =
+    (step.action.kind === 'sql' ? adapterValue(step, outputs) : undefined) ??
+    text(outputs['value']) ??
+    lines.value ??
+    adapterValue(step, outputs) ??
+    foundInMessage(record?.status === 'failed' ? record.message : undefined) ??
+    '';
+  const expect = text(outputs['expect']) ?? lines.expect ?? staticExpectation(step, resolve);
   const reported = (text(outputs['verdict']) ?? lines.verdict ?? '').toLowerCase();
   const base = { id: step.id, title: step.title ?? step.id, value, expect };
   if (!record) return { ...base, verdict: 'not-run', note: 'not run: the checklist stopped before it' };
@@ -107,8 +117,13 @@ function adapterValue(step: Step, outputs: Readonly<Record<string, unknown>>): s
   switch (step.action.kind) {
     case 'http':
       return outputs['status'] === undefined ? undefined : `HTTP ${text(outputs['status']) ?? ''}`;
-    case 'sql':
-      return text(outputs['value']) ?? (outputs['count'] === undefined ? undefined : `${text(outputs['count']) ?? ''} rows`);
+    case 'sql': {
+      const row = record(outputs['row']);
+      const column = row ? Object.keys(row)[0] : undefined;
+      const value = text(outputs['value']);
+      if (value !== undefined) return column ? `${column}: ${value}` : value;
+      return outputs['count'] === undefined ? undefined : `${text(outputs['count']) ?? ''} rows`;
+    }
     case 'manual':
       return text(outputs['note']) ?? text(outputs['choice']);
     default:
@@ -117,8 +132,9 @@ function adapterValue(step: Step, outputs: Readonly<Record<string, unknown>>): s
 }
 
 /** What the action itself promises to check, in words. */
-export function staticExpectation(step: Step): string {
-  const input = step.action.input;
+export function staticExpectation(step: Step, resolve: Resolve = (v) => v): string {
+  const resolved = resolve(step.action.input);
+  const input = record(resolved) ?? step.action.input;
   switch (step.action.kind) {
     case 'http': {
       const expect = record(input['expect']);
@@ -129,13 +145,41 @@ export function staticExpectation(step: Step): string {
     }
     case 'sql': {
       const expect = record(input['expect']);
-      if (!expect) return 'query succeeds';
-      return Object.entries(expect).map(([k, v]) => `${k} ${typeof v === 'string' ? v : JSON.stringify(v)}`).join(', ');
+      if (!expect) return 'the query succeeds';
+      return Object.entries(expect).map(([key, v]) => sqlExpectation(key, text(v) ?? '')).join(', ');
     }
     case 'manual':
       return 'done';
     default:
       return '';
+  }
+}
+
+/**
+ * A failed step carries no outputs; the sql and http adapters say what they found in the
+ * message ("… expected ≤ 80, found 93"), which is the measured value a checklist shows.
+ */
+function foundInMessage(message: string | undefined): string | undefined {
+  const match = message ? /\bfound ([^,;()]+?)\)?\s*$/.exec(message.split('\n')[0] ?? '') : null;
+  return match?.[1];
+}
+
+function sqlExpectation(key: string, value: string): string {
+  switch (key) {
+    case 'min':
+      return `>= ${value}`;
+    case 'max':
+      return `<= ${value}`;
+    case 'value':
+      return `= ${value}`;
+    case 'rows':
+      return `${value} rows`;
+    case 'min_rows':
+      return `at least ${value} rows`;
+    case 'max_rows':
+      return `at most ${value} rows`;
+    default:
+      return value;
   }
 }
 

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { statfsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -76,7 +77,7 @@ describe('opsctl checklist daily (local HTTP server, real disk)', () => {
     expect(line(result.stdout, 'Log aggregation')).toMatch(/PASS .* green +expected: green or yellow$/);
     expect(line(result.stdout, 'Pending alerts')).toMatch(/PASS .* 0 alerts +expected: 0 alerts$/);
     expect(line(result.stdout, 'Resource usage')).toMatch(/SKIP/);
-    expect(line(result.stdout, 'Database reachable')).toMatch(/SKIP/);
+    expect(line(result.stdout, 'Database connections')).toMatch(/SKIP/);
     // The disk figure is the real one: free space of the test folder's filesystem.
     const match = /PASS {2}Disk space +([\d.]+) GB free on (\S+) +expected: > 0 GB free$/.exec(line(result.stdout, 'Disk space'));
     expect(match?.[2]).toBe(project.dir);
@@ -126,6 +127,33 @@ describe('opsctl checklist daily (local HTTP server, real disk)', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('no checklist named `dayly`');
     expect(result.stderr).toMatch(/daily, end-of-shift, monthly, quarterly, weekly/);
+  });
+});
+
+function pgReachable(): boolean {
+  try {
+    return execFileSync('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-d', 'postgres', '-AtXc', 'select 1'], { encoding: 'utf8', timeout: 10_000 }).trim() === '1';
+  } catch {
+    return false;
+  }
+}
+const pg = pgReachable();
+if (!pg && process.env.OPSCTL_REQUIRE_PG === '1') throw new Error('PostgreSQL at 127.0.0.1:5432 is unreachable and OPSCTL_REQUIRE_PG=1');
+if (!pg) console.warn('SKIPPED the daily checklist database check: PostgreSQL at 127.0.0.1:5432 is unreachable');
+
+describe.skipIf(!pg)('opsctl checklist daily: the database check (real PostgreSQL)', () => {
+  it('measures connections in use against max_connections, by a databases: name', async () => {
+    writeFileSync(join(project.dir, 'opsctl.yaml'), 'runbooks: []\ndatabases:\n  main: { url: "postgres://postgres@127.0.0.1:5432/postgres" }\n');
+    try {
+      Object.assign(stack, { errorRatio: '0', clusterStatus: 'green', alerts: 0 });
+      const ok = await daily(['-p', 'database=main']);
+      expect(line(ok.stdout, 'Database connections')).toMatch(/^ {2}PASS {2}Database connections \(% of max\) +used_pct: [\d.]+ +expected: <= 80$/);
+      const tight = await daily(['-p', 'database=main', '-p', 'max_connections_pct=0']);
+      expect(tight.code).toBe(1);
+      expect(line(tight.stdout, 'Database connections')).toMatch(/FAIL {2}Database connections \(% of max\) +[\d.]+ +expected: <= 0 +\(expectation failed/);
+    } finally {
+      writeFileSync(join(project.dir, 'opsctl.yaml'), 'runbooks: []\n');
+    }
   });
 });
 

@@ -55,7 +55,20 @@ export default async function checklist(name: string, flags: ChecklistFlags): Pr
   );
   if (!session) return; // stopped before the run started (the session printed why)
 
-  const items = checklistItems(session.graph, collector.records);
+  const { resolveValue } = await import('../../expr');
+  const known = session;
+  const context = {
+    params: known.params,
+    environment: { name: known.environment?.name ?? '', protected: known.environment?.protected ?? false, vars: known.environment?.vars ?? {} },
+    env: process.env,
+  };
+  const items = checklistItems(known.graph, collector.records, (value) => {
+    try {
+      return resolveValue(value, context);
+    } catch {
+      return value; // reads vars or steps: shown as written
+    }
+  });
   const runbook = session.graph.runbook;
   if (flags.output === 'json') {
     process.stdout.write(`${JSON.stringify({ type: 'checklist.result', checklist: runbook.name, runId: session.runId, items })}\n`);

@@ -60,3 +60,21 @@ describe('checklist verdicts', () => {
     expect(reportedLines('the value: is not at the start\nexpect:  two spaces\nverdict: pass  \n')).toEqual({ expect: ' two spaces', verdict: 'pass' });
   });
 });
+
+describe('expectations and values the actions carry', () => {
+  it('names the first column of a sql value and words its expect, with params filled in', () => {
+    const sqlGraph = graphOf([
+      { id: 'db', title: 'Connections', kind: 'sql', input: { query: 'select 1', expect: { max: '${{ params.max }}', min_rows: 1 } } },
+      { id: 'api', title: 'API', kind: 'http', input: { url: 'http://x', expect: { status: [200, 204], body_contains: 'ok' } } },
+    ]);
+    const c = feed([
+      { type: 'step.succeeded', step: 'db', durationMs: 1, outputs: { rows: [{ used_pct: 5 }], row: { used_pct: 5 }, value: 5, count: 1 } },
+      { type: 'step.failed', step: 'api', durationMs: 1, reason: 'expectation-failed', message: 'HTTP 500, expected 200 or 204' },
+    ]);
+    const resolve = (v: unknown) => JSON.parse(JSON.stringify(v).replace('${{ params.max }}', '80')) as unknown;
+    expect(checklistItems(sqlGraph, c.records, resolve)).toEqual([
+      { id: 'db', title: 'Connections', verdict: 'pass', value: 'used_pct: 5', expect: '<= 80, at least 1 rows', note: '' },
+      { id: 'api', title: 'API', verdict: 'fail', value: '', expect: 'HTTP 200 or 204, body contains "ok"', note: 'HTTP 500, expected 200 or 204' },
+    ]);
+  });
+});
