@@ -62,9 +62,11 @@ export function normalize(doc: Raw, locator: Locator, registry: AdapterRegistry,
 function normalizeStep(raw: Raw, path: Path, phase: 'main' | 'finally', previous: string | undefined, defaults: Raw, locator: Locator, registry: AdapterRegistry): Step | undefined {
   const id = str(raw.id);
   const { actions, confirmIsGate } = actionKeys(Object.keys(raw), registry);
-  const kind = actions[0];
-  if (id === undefined || kind === undefined || actions.length > 1) return undefined;
-  const action = normalizeAction(kind, raw[kind], [...path, kind], locator, registry);
+  if (id === undefined) return undefined;
+  // A step without its one action was already reported; it stays so that the rules about the
+  // other steps (needs, expressions) do not report it as missing too. It never reaches a graph.
+  const kind = actions[0] ?? '';
+  const action = kind ? normalizeAction(kind, raw[kind], [...path, kind], locator, registry) : { kind, input: {}, range: locator.range(path) };
   const gate = confirmIsGate ? confirmMessage(raw.confirm) : undefined;
   const undo = raw.undo === 'auto' ? ('auto' as const) : obj(raw.undo) ? undoAction(obj(raw.undo) as Raw, [...path, 'undo'], locator, registry) : undefined;
   const timeout = str(raw.timeout) ?? str(defaults.timeout);

@@ -1,0 +1,118 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runOpsctl, tempProject } from './helpers';
+
+const GOOD = `apiVersion: opsctl/v1
+kind: Runbook
+name: good
+title: A good runbook
+params:
+  version: { type: string, required: true }
+steps:
+  - id: build
+    shell: echo \${{ params.version }}
+`;
+
+const BROKEN = `apiVersion: opsctl/v1
+kind: Runbook
+name: broken
+steps:
+  - id: build
+    shel: make
+  - id: test
+    needs: [build]
+    shell: make test
+`;
+
+const WARNED = `apiVersion: opsctl/v1
+kind: Runbook
+name: warned
+on_failure: rollback
+steps:
+  - id: change
+    shell: make install
+`;
+
+describe('opsctl validate', () => {
+  let project: ReturnType<typeof tempProject>;
+  beforeAll(() => {
+    project = tempProject({
+      'opsctl.yaml': 'runbooks: [./runbooks]\nenvironments:\n  production: { protected: true }\n',
+      'runbooks/good.yaml': GOOD,
+      'runbooks/warned.yaml': WARNED,
+      'broken/broken.yaml': BROKEN,
+      'broken/tabs.yaml': 'apiVersion: opsctl/v1\nkind: Runbook\nname: tabs\nsteps:\n\t- id: a\n',
+    });
+  });
+  afterAll(() => project.cleanup());
+
+  it('exits 0 for a valid file', async () => {
+    const result = await runOpsctl(['validate', 'runbooks/good.yaml'], { cwd: project.dir });
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toBe('ok      runbooks/good.yaml\n1 runbook checked: all valid\n');
+    expect(result.code).toBe(0);
+  });
+
+  it('exits 0 with warnings only, and prints them', async () => {
+    const result = await runOpsctl(['validate', 'runbooks/warned.yaml'], { cwd: project.dir });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('runbooks/warned.yaml:6:9: warning: step `change` changes things but has no `undo`');
+    expect(result.stdout).toContain('ok      runbooks/warned.yaml (1 warning)');
+  });
+
+  it('prints every diagnostic of every file with file:line:col, the line and a caret, and exits 2', async () => {
+    const result = await runOpsctl(['validate', 'broken', 'runbooks/good.yaml'], { cwd: project.dir });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(
+      ['broken/broken.yaml:6:5: error: unknown key `shel` in `steps[0]` [unknown-key]', '6 |     shel: make', '  |     ^^^^', 'hint: did you mean `shell`?'].join('\n'),
+    );
+    expect(result.stderr).toContain('broken/tabs.yaml:5:1: error: a tab is used for indentation [yaml-tab-as-indent]');
+    expect(result.stdout).toContain('invalid broken/broken.yaml\ninvalid broken/tabs.yaml\nok      runbooks/good.yaml\n3 runbooks checked: 2 invalid');
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('reports diagnostics as JSON with --output json', async () => {
+    const result = await runOpsctl(['validate', 'broken/broken.yaml', '--output', 'json'], { cwd: project.dir });
+    expect(result.code).toBe(2);
+    const report = JSON.parse(result.stdout) as { ok: boolean; errors: number; results: { path: string; diagnostics: { code: string; range: { line: number; col: number } }[] }[] };
+    expect(report.ok).toBe(false);
+    expect(report.errors).toBe(1);
+    expect(report.results[0]?.diagnostics.map((d) => [d.code, d.range.line, d.range.col])).toEqual([['unknown-key', 6, 5]]);
+  });
+
+  it('checks every runbook of the search path when given no argument', async () => {
+    const result = await runOpsctl(['validate'], { cwd: project.dir });
+    expect(result.stdout).toContain('ok      runbooks/good.yaml\n');
+    expect(result.stdout).toContain('ok      runbooks/warned.yaml (1 warning)\n');
+    expect(result.stdout).not.toContain('broken');
+    expect(result.code).toBe(0);
+  });
+
+  it('runs the protected-environment checks with --env', async () => {
+    const result = await runOpsctl(['validate', 'runbooks/good.yaml', '--env', 'production'], { cwd: project.dir });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('warning: step `build` changes `production` (a protected environment) with no confirmation before it');
+    const unknown = await runOpsctl(['validate', '--env', 'prod'], { cwd: project.dir });
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('error: --env prod: there is no environment `prod`');
+    expect(unknown.stderr).toContain('hint: did you mean `production`?');
+  });
+
+  it('exits 2 for a missing file, without a stack trace', async () => {
+    const result = await runOpsctl(['validate', 'nope.yaml'], { cwd: project.dir });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('nope.yaml:1:1: error: `nope.yaml` does not exist [not-found]');
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('reports a broken opsctl.yaml with the same diagnostics', async () => {
+    const bad = tempProject({ 'opsctl.yaml': 'runbook: [x]\n' });
+    try {
+      const result = await runOpsctl(['validate'], { cwd: bad.dir });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain('opsctl.yaml:1:1: error: unknown key `runbook` at the top level [unknown-key]');
+      expect(result.stderr).toContain('hint: did you mean `runbooks`?');
+    } finally {
+      bad.cleanup();
+    }
+  });
+});
