@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runOpsctl, tempProject } from './helpers';
@@ -54,6 +54,13 @@ describe.skipIf(!available)('backup then restore through the shipped runbooks (r
 
   it('keeps every row (count and checksum) after the table was damaged', async () => {
     expect(before).toMatch(/^2500:[0-9a-f]{32}$/);
+    // Retention: this prefix's archive from 40 days ago goes, another prefix's stays.
+    mkdirSync(backups, { recursive: true });
+    const old = (Date.now() - 40 * 86_400_000) / 1000;
+    for (const name of ['orders-20251201T020000Z.dump', 'orders-20251201T020000Z.dump.rows', 'billing-20251201T020000Z.dump']) {
+      writeFileSync(join(backups, name), 'old');
+      utimesSync(join(backups, name), old, old);
+    }
 
     const backup = await runOpsctl(['backup', '-p', `database=${URL}`, '-p', `dir=${backups}`, '-p', 'prefix=orders', '--output', 'json'], {
       cwd: project.dir,
@@ -62,7 +69,9 @@ describe.skipIf(!available)('backup then restore through the shipped runbooks (r
     });
     expect(backup.stderr).toBe('');
     expect(backup.code).toBe(0);
-    const archives = readdirSync(backups).filter((f) => f.endsWith('.dump'));
+    expect(readdirSync(backups).filter((f) => f.startsWith('billing-'))).toEqual(['billing-20251201T020000Z.dump']);
+    expect(readdirSync(backups).filter((f) => f.startsWith('orders-20251201'))).toEqual([]);
+    const archives = readdirSync(backups).filter((f) => f.startsWith('orders-') && f.endsWith('.dump'));
     expect(archives).toHaveLength(1);
     const archive = archives[0] ?? '';
     expect(archive).toMatch(/^orders-\d{8}T\d{6}Z\.dump$/);
@@ -92,7 +101,7 @@ describe.skipIf(!available)('backup then restore through the shipped runbooks (r
   });
 
   it('fails the verification when the restored rows differ from the manifest', async () => {
-    const archive = readdirSync(backups).find((f) => f.endsWith('.dump')) ?? '';
+    const archive = readdirSync(backups).find((f) => f.startsWith('orders-') && f.endsWith('.dump')) ?? '';
     // A manifest that does not match what the archive holds: the integrity check must catch it.
     execFileSync('bash', ['-c', `printf 'public.audit\\t2\\npublic.orders\\t2501\\n' > '${join(backups, `${archive}.rows`)}'`]);
     const restore = await runOpsctl(['restore', '-p', `database=${URL}`, '-p', `file=${join(backups, archive)}`, '--yes', '--output', 'plain'], {
