@@ -13,6 +13,7 @@ import type { Prompter } from '../ui/prompter';
 import { clockFromEnv, type Clock } from '../util/clock';
 import { parseDuration } from '../util/duration';
 import { OpsctlError, usageError } from '../util/errors';
+import { unreachable } from '../util/unreachable';
 import { ExitCode } from './exit-codes';
 import { createRunHooks, type RunHooks, type SessionInfo } from './run-hooks';
 
@@ -187,10 +188,8 @@ export function exitCodeOf(result: RunResult): number {
       return ExitCode.NotConfirmed;
     case 'cancelled':
       return ExitCode.Interrupted;
-    default: {
-      const never: never = result.status;
-      throw new Error(`unexpected run status ${String(never)}`);
-    }
+    default:
+      return unreachable(result.status);
   }
 }
 
@@ -236,10 +235,8 @@ async function createRenderer(mode: OutputMode, env: SessionEnv): Promise<Render
       const noColor = env.terminal.env.NO_COLOR !== undefined && env.terminal.env.NO_COLOR !== '';
       return (await import('../ui/render-pretty')).prettyRenderer({ out: env.stdout, color: !noColor });
     }
-    default: {
-      const never: never = mode;
-      throw new Error(`unknown output ${String(never)}`);
-    }
+    default:
+      return unreachable(mode);
   }
 }
 
@@ -287,10 +284,8 @@ async function askParam(spec: ParamSpec, prompter: Prompter): Promise<string> {
       throw new OpsctlError(`param \`${spec.name}\` was not given (the prompt was cancelled)`, ExitCode.NotConfirmed);
     case 'no-terminal':
       throw usageError(`param \`${spec.name}\` is required`, `pass ${paramFlag(spec)}`);
-    default: {
-      const never: never = answer;
-      throw new Error(`unexpected answer ${JSON.stringify(never)}`);
-    }
+    default:
+      return unreachable(answer);
   }
 }
 

@@ -11,6 +11,7 @@ import { stepPath, type RunContext, type RunOptions, type StepState } from './ru
 import { executeStep, skip, type StepEnd } from './run-step';
 import { readySteps, type SlotState } from './scheduler';
 import { rollback, type UndoError } from './undo';
+import { unreachable } from '../util/unreachable';
 
 export type { RunOptions, ResumeOptions, CompletedStep } from './run-context';
 
@@ -196,10 +197,8 @@ export async function runGraph(o: RunOptions): Promise<RunResult> {
         if (!rc.signal.aborted) failedStep ??= id;
         stopping = true;
         return;
-      default: {
-        const never: never = end;
-        throw new Error(`unexpected step end ${String(never)}`);
-      }
+      default:
+        return unreachable(end);
     }
   };
   for (;;) {

@@ -1,6 +1,7 @@
 import type { Approval } from '../state/store';
 import type { RunContext } from './run-context';
 import { stepPath } from './run-context';
+import { unreachable } from '../util/unreachable';
 
 export type GateResult = { readonly type: 'approved'; readonly approval: Approval } | { readonly type: 'declined'; readonly reason: string };
 
@@ -41,10 +42,8 @@ export async function passGate(rc: RunContext, stepId: string, message: string):
         return decline(rc, stepId, 'the prompt was cancelled');
       case 'no-terminal':
         return decline(rc, stepId, `no terminal to ask; pass --approve ${path} or --yes`);
-      default: {
-        const never: never = answer;
-        throw new Error(`unexpected answer ${JSON.stringify(never)}`);
-      }
+      default:
+        return unreachable(answer);
     }
   } finally {
     release();

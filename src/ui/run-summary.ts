@@ -1,4 +1,5 @@
 import type { RunEvent, RunStatus, StepStatus } from '../engine/events';
+import { unreachable } from '../util/unreachable';
 
 /** What a renderer remembers of a run from its events, for the closing table. */
 export interface StepRow {
@@ -101,10 +102,8 @@ export function applyEvent(summary: RunSummary, event: RunEvent): void {
       row.status = 'rollback-failed';
       row.note = `undo failed: ${event.message}`;
       break;
-    default: {
-      const never: never = event;
-      throw new Error(`unexpected event ${JSON.stringify(never)}`);
-    }
+    default:
+      return unreachable(event);
   }
 }
 
