@@ -14,10 +14,23 @@ export interface QueryRequest {
   /** Shown in `pg_stat_activity.application_name`, so a DBA can tell which step runs what. */
   readonly applicationName: string;
   readonly connectTimeoutMs: number;
+  /**
+   * With `transaction`: judged before COMMIT; false rolls the transaction back, so a write whose
+   * `expect` fails (an UPDATE that touched 300 rows, not 1) leaves nothing behind.
+   */
+  readonly accept?: (result: QueryRows) => boolean;
+}
+
+export interface QueryRows {
+  readonly fields: string[];
+  readonly rows: Record<string, unknown>[];
+  readonly count: number;
+  readonly command: string;
 }
 
 export type QueryOutcome =
-  | { readonly type: 'ok'; readonly fields: string[]; readonly rows: Record<string, unknown>[]; readonly count: number; readonly command: string }
+  /** `rolledBack`: the transaction was rolled back because `accept` refused the result. */
+  | ({ readonly type: 'ok'; readonly rolledBack: boolean } & QueryRows)
   | { readonly type: 'connect-failed'; readonly error: unknown }
   | { readonly type: 'query-failed'; readonly error: unknown; readonly rolledBack: boolean }
   /** The signal aborted. `server`: what became of the running query (undefined: none was running). */
@@ -67,12 +80,17 @@ export async function executeQuery(request: QueryRequest): Promise<QueryOutcome>
       inTransaction = true;
     }
     const raw = request.params.length > 0 ? await client.query(request.sql, [...request.params]) : await client.query(request.sql);
+    const result = resultOf(raw as QueryResult | QueryResult[]);
     if (inTransaction) {
       if (signal.aborted) return { type: 'aborted', server: { pid, cancelled: true }, rolledBack: await rollback(client) };
+      if (request.accept && !request.accept(result)) {
+        inTransaction = false;
+        return { type: 'ok', ...result, rolledBack: await rollback(client) };
+      }
       await client.query('COMMIT');
       inTransaction = false;
     }
-    return resultOf(raw as QueryResult | QueryResult[]);
+    return { type: 'ok', ...result, rolledBack: false };
   } catch (error) {
     const rolledBack = inTransaction ? await rollback(client) : false;
     if (signal.aborted) return { type: 'aborted', server: { pid, cancelled: (await cancelling) ?? false }, rolledBack };
@@ -131,11 +149,11 @@ async function rollback(client: Client): Promise<boolean> {
 }
 
 /** A multi-statement query (no params) yields one result per statement: the last one counts. */
-function resultOf(raw: QueryResult | QueryResult[]): QueryOutcome {
+function resultOf(raw: QueryResult | QueryResult[]): QueryRows {
   const last = Array.isArray(raw) ? raw[raw.length - 1] : raw;
-  if (!last) return { type: 'ok', fields: [], rows: [], count: 0, command: '' };
+  if (!last) return { fields: [], rows: [], count: 0, command: '' };
   const rows = (last.rows as Record<string, unknown>[]).map(normalizeRow);
   const fields = (last.fields ?? []).map((field) => field.name);
   const count = last.command === 'SELECT' || last.rowCount === null ? rows.length : last.rowCount;
-  return { type: 'ok', fields, rows, count, command: last.command ?? '' };
+  return { fields, rows, count, command: last.command ?? '' };
 }

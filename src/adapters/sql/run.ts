@@ -4,7 +4,7 @@ import { formatDuration } from '../../util/duration';
 import { unreachable } from '../../util/unreachable';
 import { classifySql } from './classify';
 import { describeConnectError, describeQueryError } from './errors';
-import { executeQuery, type QueryOutcome } from './execute';
+import { executeQuery, type QueryOutcome, type QueryRows } from './execute';
 import { checkExpect, type SqlResult } from './expect';
 import { readSqlInput, type SqlInput } from './input';
 import { formatTable } from './table';
@@ -48,6 +48,7 @@ async function runSql(input: Readonly<Record<string, unknown>>, ctx: ActionConte
   const target = resolved.target;
   const readOnly = readOnlyOf(sql);
   ctx.progress(`querying ${target.label}${readOnly ? ' (read-only)' : ''}`);
+  const expected = sql.expect;
   const outcome = await executeQuery({
     url: target.url,
     sql: sql.query,
@@ -58,6 +59,7 @@ async function runSql(input: Readonly<Record<string, unknown>>, ctx: ActionConte
     signal: ctx.signal,
     applicationName: `opsctl ${ctx.runId} ${ctx.stepId}`,
     connectTimeoutMs: ctx.timeoutMs !== undefined ? Math.min(CONNECT_TIMEOUT_MS, ctx.timeoutMs) : CONNECT_TIMEOUT_MS,
+    ...(expected ? { accept: (rows: QueryRows) => checkExpect(expected, resultOf(rows)).length === 0 } : {}),
   });
   return outcomeOf(outcome, sql, target, readOnly, ctx);
 }
@@ -66,22 +68,17 @@ function outcomeOf(outcome: QueryOutcome, sql: SqlInput, target: Target, readOnl
   const redact = ctx.redact;
   switch (outcome.type) {
     case 'ok': {
-      const result: SqlResult = {
-        rows: outcome.rows,
-        row: outcome.rows[0] ?? null,
-        value: outcome.fields[0] !== undefined && outcome.rows[0] ? (outcome.rows[0][outcome.fields[0]] ?? null) : null,
-        count: outcome.count,
-        fields: outcome.fields,
-      };
+      const result = resultOf(outcome);
       const table = formatTable(outcome.fields, outcome.rows, ROWS_SHOWN);
-      if (table.length) for (const line of table) ctx.output('stdout', redact(`${line}\n`));
-      else ctx.output('stdout', `${outcome.command || 'OK'} ${outcome.count}\n`);
+      // One line per call, without its newline, as the shell adapter reports output.
+      if (table.length) for (const line of table) ctx.output('stdout', redact(line));
+      else ctx.output('stdout', `${outcome.command || 'OK'} ${outcome.count}`);
       const kept = outcome.rows.length > MAX_OUTPUT_ROWS ? outcome.rows.slice(0, MAX_OUTPUT_ROWS) : outcome.rows;
       if (kept.length < outcome.rows.length) ctx.progress(`kept the first ${MAX_OUTPUT_ROWS} of ${outcome.rows.length} rows in the \`rows\` output`);
       const outputs = { rows: kept, row: result.row, value: result.value, count: result.count };
       const problems = sql.expect ? checkExpect(sql.expect, result) : [];
       if (problems.length) {
-        const rolled = sql.transaction ? ' (the transaction was committed: `expect` checks the result after it)' : '';
+        const rolled = sql.transaction ? (outcome.rolledBack ? '; the transaction was rolled back' : '; the transaction could not be rolled back') : '';
         return failure('expectation-failed', redact(`expectation failed on ${target.label}: ${problems.join('; ')}${rolled}`), { errorKind: 'expectation-failed', outputs });
       }
       return success(outputs, { text: JSON.stringify(kept) });
@@ -116,6 +113,12 @@ function outcomeOf(outcome: QueryOutcome, sql: SqlInput, target: Target, readOnl
   }
 }
 
+function resultOf(rows: QueryRows): SqlResult {
+  const first = rows.rows[0];
+  const column = rows.fields[0];
+  return { rows: rows.rows, row: first ?? null, value: first && column !== undefined ? (first[column] ?? null) : null, count: rows.count, fields: rows.fields };
+}
+
 function rolledBackNote(sql: SqlInput, rolledBack: boolean): string {
   if (!sql.transaction) return '';
   return rolledBack ? '; the transaction was rolled back' : '; the transaction was not committed';
@@ -136,7 +139,7 @@ export function planDetails(sql: SqlInput, redact: (text: string) => string): st
   const lines = sql.query.replace(/\s+$/, '').split('\n').map((line) => redact(line));
   const details = [...lines];
   sql.params.forEach((value, i) => details.push(`$${i + 1} = ${redact(typeof value === 'string' ? `'${value}'` : (JSON.stringify(value) ?? String(value)))}`));
-  if (sql.transaction) details.push('in a transaction: BEGIN … COMMIT, rolled back on error');
+  if (sql.transaction) details.push('in a transaction: BEGIN … COMMIT, rolled back on error or when `expect` fails');
   const classification = classifySql(sql.query);
   if (sql.writes) details.push('effect: write (`writes: true`)');
   else if (classification.effect === 'write') details.push(`effect: write (${classification.reason})`);

@@ -50,7 +50,7 @@ describePg('sql adapter against the real server', () => {
     const ctx = fakeContext({ config });
     const outcome = await (await load('sql')).run({ database: PG_URL, query: `SELECT name FROM ${table} ORDER BY id LIMIT 2` }, ctx);
     expect(outputs(outcome).rows).toEqual([{ name: 'alpha' }, { name: 'beta' }]);
-    expect(ctx.recorded.lines.map((l) => l.text).join('')).toBe('name\n-----\nalpha\nbeta\n(2 rows)\n');
+    expect(ctx.recorded.lines.map((l) => l.text)).toEqual(['name', '-----', 'alpha', 'beta', '(2 rows)']);
   });
 
   it('uses the only configured database when `database` is left out', async () => {
@@ -104,6 +104,14 @@ describePg('sql adapter against the real server', () => {
     expect(outcome.errorKind).toBe('not_null_violation');
     expect(outcome.message).toContain('the transaction was rolled back');
     expect(await adminQuery(`SELECT id FROM ${table} WHERE id IN (11, 12)`)).toEqual([]);
+  });
+
+  it('rolls a transaction back when its result fails `expect`, and commits when it holds', async () => {
+    const outcome = failed(await run({ database: 'main', transaction: true, query: `UPDATE ${table} SET name = upper(name) WHERE id IN (1, 2)`, expect: { rows: 1 } }));
+    expect(outcome.reason).toBe('expectation-failed');
+    expect(outcome.message).toMatch(/expected 1 row, found 2; the transaction was rolled back$/);
+    expect(await adminQuery(`SELECT name FROM ${table} WHERE id IN (1, 2) ORDER BY id`)).toEqual([{ name: 'alpha' }, { name: 'beta' }]);
+    outputs(await run({ database: 'main', transaction: true, query: `UPDATE ${table} SET size = size WHERE id = 1`, expect: { rows: 1 } }));
   });
 
   it('runs a query that reads like a read read-only, so a hidden write fails', async () => {
@@ -204,7 +212,7 @@ describePg('sql adapter against the real server', () => {
       ' WHERE id = $2',
       "$1 = '***'",
       '$2 = 7',
-      'in a transaction: BEGIN … COMMIT, rolled back on error',
+      'in a transaction: BEGIN … COMMIT, rolled back on error or when `expect` fails',
       'effect: write (it starts with UPDATE)',
       'expect: rows = 1',
     ]);
