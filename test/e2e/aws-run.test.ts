@@ -99,7 +99,7 @@ steps:
     const plan = await opsctl(dir, ['plan', 'deploy', '-p', 'version=2.0.0', '-o', 'plain']);
     expect(plan.code, plan.stderr).toBe(0);
     expect(plan.stdout).toContain('container app: image "registry/api:1.0.0" → "registry/api:2.0.0"');
-    expect(plan.stdout).toContain('now: api:1, rollout COMPLETED, running 2/2');
+    expect(plan.stdout).toContain('now: api:1, running 2/2');
     expect(fake.operations()).toEqual(['DescribeServices', 'DescribeTaskDefinition']);
 
     const run = await opsctl(dir, ['run', 'deploy', '-p', 'version=2.0.0', '--yes', '-o', 'json']);

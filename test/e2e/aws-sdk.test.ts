@@ -193,4 +193,12 @@ describe('credentials, region and endpoint', () => {
       process.env.AWS_REGION = 'us-east-1';
     }
   });
+
+  it('names the profile and where it is set when the environment’s profile does not exist', async () => {
+    const environment: EnvironmentConfig = { name: 'production', protected: true, vars: {}, aws: { region: 'us-east-1', profile: 'ghost' } };
+    const outcome = await (await load('ecs.describe')).run({ cluster: 'prod', service: 'api' }, ctx({ environment }));
+    expect(outcome).toMatchObject({ type: 'failure', reason: 'aws-error' });
+    expect(message(outcome)).toContain('No AWS credentials for profile `ghost` (set by `aws: { profile: ghost }` on environment `production` in opsctl.yaml). Check that ~/.aws/config or ~/.aws/credentials defines it');
+    expect(fake.log).toEqual([]);
+  });
 });

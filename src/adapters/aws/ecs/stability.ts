@@ -33,7 +33,9 @@ export function judgeStability(service: Service, deploymentId?: string): PollChe
 }
 
 export function describeProgress(ours: Deployment, deployments: readonly Deployment[]): string {
-  const parts = [`rollout ${ours.rolloutState ?? ours.status ?? 'unknown'}`, `running ${ours.runningCount ?? 0}/${ours.desiredCount ?? 0}`];
+  // A finished rollout that is only changing its count (a scale) is described by the count alone.
+  const rollout = ours.rolloutState && ours.rolloutState !== 'COMPLETED' ? [`rollout ${ours.rolloutState}`] : [];
+  const parts = [...rollout, `running ${ours.runningCount ?? 0}/${ours.desiredCount ?? 0}`];
   if (ours.pendingCount) parts.push(`pending ${ours.pendingCount}`);
   if (ours.failedTasks) parts.push(`failed tasks ${ours.failedTasks}`);
   const others = deployments.filter((d) => d !== ours);

@@ -153,7 +153,7 @@ describe('ecs.deploy', () => {
     const plan = await impl.plan(input, ctx());
     expect(plan.summary).toBe('ECS RegisterTaskDefinition + UpdateService: deploy image registry/api:1.2.3 (container api) to service prod/api');
     expect(plan.details).toContain('  container api: image "registry/api:1.2.2" → "registry/api:1.2.3"');
-    expect(plan.details?.[0]).toBe('now: api:41, rollout COMPLETED, running 2/2');
+    expect(plan.details?.[0]).toBe('now: api:41, running 2/2');
     expect(ecs.commandCalls(RegisterTaskDefinitionCommand)).toHaveLength(0);
     ecs.reset();
     const blind = await impl.plan(input, ctx({ noChecks: true }));
@@ -176,7 +176,7 @@ describe('ecs.scale', () => {
     const outcome = await impl.run(input, c);
     expect(ecs.commandCalls(UpdateServiceCommand)[0]!.args[0].input).toEqual({ cluster: 'prod', service: 'api', desiredCount: 5 });
     expect(outcome).toMatchObject({ type: 'success', outputs: { desired_count: 5, previous_desired_count: 2, running_count: 5 } });
-    expect(c.recorded.progress).toEqual(['desired count 2 → 5', 'rollout COMPLETED, running 3/5']);
+    expect(c.recorded.progress).toEqual(['desired count 2 → 5', 'running 3/5']);
     const facts = outcome.type === 'success' ? outcome.undoFacts ?? {} : {};
     expect(impl.undo?.(input, facts)).toEqual({ kind: 'ecs.scale', input: { cluster: 'prod', service: 'api', desired_count: 2, poll_interval: '2s' } });
   });
@@ -192,7 +192,7 @@ describe('ecs.scale', () => {
     ecs.on(UpdateServiceCommand).resolves({ service: stableOld });
     const outcome = await (await load('ecs.scale')).run({ cluster: 'prod', service: 'api', desired_count: 5, poll_interval: '10s', max_wait: '1m' }, ctx());
     expect(outcome).toMatchObject({ type: 'failure', reason: 'timeout', errorKind: 'WaiterTimedOut' });
-    expect(outcome.type === 'failure' && outcome.message).toContain('Waiter timed out: max_wait 1m passed while waiting for ECS service `api` to become stable; last state: rollout COMPLETED, running 3/5');
+    expect(outcome.type === 'failure' && outcome.message).toContain('Waiter timed out: max_wait 1m passed while waiting for ECS service `api` to become stable; last state: running 3/5');
   });
 
   it('stops waiting when the step timeout aborts the signal', async () => {
