@@ -60,7 +60,8 @@ export function collectSteps(): StepCollector {
         case 'step.skipped':
           return update(event.step, { status: 'skipped', message: event.reason });
         case 'step.declined':
-          return update(event.step, { status: 'failed', message: `declined by ${event.by}: ${event.reason}` });
+          // Not a failed check: nobody confirmed it (no terminal, or a person said no).
+          return update(event.step, { status: 'awaiting-confirmation', message: event.reason });
         default:
           return;
       }

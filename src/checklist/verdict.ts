@@ -74,8 +74,9 @@ function itemOf(step: Step, record: StepRecord | undefined, resolve: Resolve): C
       return { ...base, verdict: 'skip', note: record.message ?? '' };
     case 'planned':
       return { ...base, verdict: 'planned', note: 'dry run: not measured' };
-    case 'pending':
     case 'awaiting-confirmation':
+      return { ...base, verdict: 'not-run', note: firstLine(record.message ?? 'not confirmed') };
+    case 'pending':
     case 'running':
     case 'rolling-back':
     case 'rolled-back':

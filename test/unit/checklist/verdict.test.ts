@@ -32,6 +32,7 @@ describe('checklist verdicts', () => {
       { type: 'step.failed', step: 'errors', durationMs: 5, reason: 'exit-non-zero', message: 'exited with code 1\nmore', exitCode: 1 },
       { type: 'step.succeeded', step: 'api', durationMs: 5, outputs: { status: 200 } },
       { type: 'step.skipped', step: 'docker', reason: 'params.container != "" is false' },
+      { type: 'step.declined', step: 'review', by: 'ana', reason: 'a manual task needs a person and there is no terminal' },
       { type: 'run.finished', status: 'failed', durationMs: 30 },
     ]);
     const items = checklistItems(graph, c.records);
@@ -40,9 +41,10 @@ describe('checklist verdicts', () => {
       { id: 'errors', title: 'Error rate', verdict: 'fail', value: '3.20%', expect: '< 1% of requests', note: 'exited with code 1' },
       { id: 'api', title: 'API up', verdict: 'pass', value: 'HTTP 200', expect: 'HTTP 200', note: '' },
       { id: 'docker', title: 'Resource usage', verdict: 'skip', value: '', expect: '', note: 'params.container != "" is false' },
-      { id: 'review', title: 'Review logs', verdict: 'not-run', value: '', expect: 'done', note: 'not run: the checklist stopped before it' },
+      { id: 'review', title: 'Review logs', verdict: 'not-run', value: '', expect: 'done', note: 'a manual task needs a person and there is no terminal' },
     ]);
     expect(summaryLine(items)).toBe('5 items: 1 pass, 1 warn, 1 fail, 1 skipped, 1 not run');
+    expect(checklistItems(graph, new Map())[0]).toMatchObject({ verdict: 'not-run', note: 'not run: the checklist stopped before it' });
     expect(c.run).toMatchObject({ runId: 'r1', status: 'failed' });
   });
 
