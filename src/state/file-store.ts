@@ -1,8 +1,9 @@
+import { mkdirSync } from 'node:fs';
 import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunEvent } from '../engine/events';
 import type { Incident, IncidentEntry, LockHolder, LockResult, RunRecord, StateStore } from './store';
-import { appendLinesSynced, isCode, readJson, readNdjson, writeJsonAtomic } from './fs-durable';
+import { appendLinesSynced, appendLinesSyncedSync, isCode, readJson, readNdjson, writeJsonAtomic } from './fs-durable';
 import { FileLocks } from './file-locks';
 import { defaultProbe, LOCK_TTL_MS, type LivenessProbe } from './lock-liveness';
 
@@ -84,6 +85,17 @@ export class FileStore implements StateStore {
       await mkdir(this.runDir(runId), { recursive: true });
       await appendLinesSynced(join(this.runDir(runId), 'events.ndjson'), events.map((e) => JSON.stringify(e)));
     });
+  }
+
+  /**
+   * Appends and fsyncs before returning, blocking: the journal uses it at step transitions.
+   * Not part of StateStore; callers must not mix it with pending `appendEvents` of the same run.
+   */
+  appendEventsSync(runId: string, events: readonly RunEvent[]): void {
+    if (events.length === 0) return;
+    assertId(runId, 'run');
+    mkdirSync(this.runDir(runId), { recursive: true });
+    appendLinesSyncedSync(join(this.runDir(runId), 'events.ndjson'), events.map((e) => JSON.stringify(e)));
   }
 
   async readEvents(runId: string): Promise<RunEvent[]> {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { closeSync, fstatSync, fsyncSync, openSync, readSync, writeSync } from 'node:fs';
 import { open, readFile, rename, unlink } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
 
@@ -49,6 +50,29 @@ export async function appendLinesSynced(path: string, lines: readonly string[]):
     await handle.sync();
   } finally {
     await handle.close();
+  }
+}
+
+/**
+ * The same, synchronously: the journal calls it at step transitions so that when the engine hears
+ * "emitted", the transition is on disk (a kill -9 right after cannot lose it).
+ */
+export function appendLinesSyncedSync(path: string, lines: readonly string[]): void {
+  if (lines.length === 0) return;
+  const fd = openSync(path, 'a+', 0o600);
+  try {
+    const { size } = fstatSync(fd);
+    let prefix = '';
+    if (size > 0) {
+      const last = Buffer.alloc(1);
+      readSync(fd, last, 0, 1, size - 1);
+      if (last[0] !== 0x0a) prefix = '\n';
+    }
+    const data = Buffer.from(`${prefix}${lines.join('\n')}\n`, 'utf8');
+    for (let offset = 0; offset < data.length; ) offset += writeSync(fd, data, offset);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
   }
 }
 

@@ -150,6 +150,16 @@ export class JournalSink implements EventSink {
     if (this.#buffer.length === 0) return;
     const batch = this.#buffer;
     this.#buffer = [];
+    const store = this.#options.store as StateStore & { appendEventsSync?: (runId: string, events: readonly RunEvent[]) => void };
+    if (store.appendEventsSync && this.#failure === undefined) {
+      // A local file: write and fsync now, so the engine goes on only once the transition is durable.
+      try {
+        store.appendEventsSync(this.#options.runId, batch);
+      } catch (error) {
+        this.#fail(error);
+      }
+      return;
+    }
     this.#enqueue(() => this.#options.store.appendEvents(this.#options.runId, batch));
   }
 
@@ -163,12 +173,14 @@ export class JournalSink implements EventSink {
   }
 
   #enqueue(task: () => Promise<void>): void {
-    this.#chain = this.#chain.then(task).catch((error: unknown) => {
-      if (this.#failure === undefined) {
-        this.#failure = error;
-        this.#options.onError?.(error);
-      }
-    });
+    this.#chain = this.#chain.then(task).catch((error: unknown) => this.#fail(error));
+  }
+
+  #fail(error: unknown): void {
+    if (this.#failure === undefined) {
+      this.#failure = error;
+      this.#options.onError?.(error);
+    }
   }
 
   #track(event: RunEvent): void {

@@ -23,6 +23,11 @@ async function setup(options: { headChars?: number; tailChars?: number; updateRe
     appends.push(events.length);
     return original(id, events);
   };
+  const originalSync = store.appendEventsSync.bind(store);
+  store.appendEventsSync = (id, events) => {
+    appends.push(events.length);
+    originalSync(id, events);
+  };
   const redactor = new Redactor();
   const journal = new JournalSink({ store, runId, redactor, ...options });
   let seq = 0;
@@ -43,6 +48,25 @@ describe('JournalSink', () => {
     const events = await store.readEvents(runId);
     expect(events.map((e) => e.seq)).toEqual(Array.from({ length: 502 }, (_, i) => i + 1));
     await journal.close();
+  });
+
+  it('has a transition on disk when emit returns (a kill -9 right after cannot lose it)', async () => {
+    const { store, runId, emit } = await setup();
+    emit({ type: 'step.started', step: 'a', attempt: 1, effect: 'write' });
+    emit({ type: 'step.output', step: 'a', stream: 'stdout', text: 'before the end' });
+    emit({ type: 'step.succeeded', step: 'a', durationMs: 5, outputs: { n: 1 } });
+    // No flush awaited: the file backend wrote and fsynced inside emit.
+    expect((await store.readEvents(runId)).map((e) => e.type)).toEqual(['step.started', 'step.output', 'step.succeeded']);
+  });
+
+  it('writes through the async StateStore API when the backend has no synchronous append', async () => {
+    const { store, runId, redactor } = await setup();
+    const asyncOnly = { ...store, appendEvents: store.appendEvents.bind(store) } as unknown as typeof store;
+    delete (asyncOnly as { appendEventsSync?: unknown }).appendEventsSync;
+    const journal = new JournalSink({ store: asyncOnly, runId, redactor });
+    journal.emit({ type: 'step.started', step: 'a', attempt: 1, effect: 'write', runId, seq: 1, ts: 't' });
+    await journal.close();
+    expect((await store.readEvents(runId)).map((e) => e.seq)).toEqual([1]);
   });
 
   it('writes buffered output on close', async () => {
