@@ -107,6 +107,9 @@ export function describeQueryError(error: unknown, sql: string, context: { reado
   if (e.detail) lines.push(`detail: ${e.detail}`);
   if (e.hint) lines.push(`hint: ${e.hint}`);
   if (e.where) lines.push(`where: ${e.where.split('\n')[0]}`);
+  if (e.code === '42601' && /multiple commands into a prepared statement/.test(e.message ?? '')) {
+    lines.push('with `params`, the query must be a single statement: split it into several sql steps (without `params`, several statements run in one implicit transaction).');
+  }
   if (e.code === '25006' && context.readOnly) {
     lines.push('opsctl ran this query read-only because it reads like a SELECT; if it is meant to change something, add `writes: true` to the sql step.');
   }

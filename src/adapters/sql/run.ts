@@ -46,6 +46,8 @@ async function runSql(input: Readonly<Record<string, unknown>>, ctx: ActionConte
   const resolved = targetOf(sql, ctx);
   if (!resolved.ok) return failure('invalid-input', resolved.message);
   const target = resolved.target;
+  const password = passwordOf(target.url);
+  if (password) ctx.registerSecret(password);
   const readOnly = readOnlyOf(sql);
   ctx.progress(`querying ${target.label}${readOnly ? ' (read-only)' : ''}`);
   const expected = sql.expect;
@@ -117,6 +119,15 @@ function resultOf(rows: QueryRows): SqlResult {
   const first = rows.rows[0];
   const column = rows.fields[0];
   return { rows: rows.rows, row: first ?? null, value: first && column !== undefined ? (first[column] ?? null) : null, count: rows.count, fields: rows.fields };
+}
+
+/** The password of a URL, so that no message or journal line can show it. */
+function passwordOf(url: string): string | undefined {
+  try {
+    return decodeURIComponent(new URL(url).password) || undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function rolledBackNote(sql: SqlInput, rolledBack: boolean): string {

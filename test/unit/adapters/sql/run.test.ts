@@ -122,6 +122,19 @@ describePg('sql adapter against the real server', () => {
     expect(outputs(await run({ database: 'main', query: `SELECT ${schema}.sneaky()`, writes: true })).value).toBe(99);
   });
 
+  it('explains that a query with params must be one statement', async () => {
+    const outcome = failed(await run({ database: 'main', query: 'SELECT $1::int; SELECT 2', params: [1] }));
+    expect(outcome.message).toContain('with `params`, the query must be a single statement');
+  });
+
+  it('registers the password of the database URL as a secret', async () => {
+    const ctx = fakeContext({ config });
+    const url = new URL(PG_URL);
+    url.password = 'pw-never-shown';
+    await (await load('sql')).run({ database: url.toString(), query: 'SELECT 1' }, ctx);
+    expect(ctx.recorded.secrets).toContain('pw-never-shown');
+  });
+
   it('shows the server message and the SQL line with a caret under the error position', async () => {
     const outcome = failed(await run({ database: 'main', query: `SELECT id,\n       nmae\n  FROM ${table}` }));
     expect(outcome.reason).toBe('sql-error');
