@@ -187,7 +187,9 @@ export async function runGraph(o: RunOptions): Promise<RunResult> {
         return;
       case 'failed':
         failedStep ??= id;
-        stopping = true;
+        // A dry-run shows the whole plan: a failed check is reported, its outputs become unknown.
+        if (o.dryRun) rc.unknownSteps.add(id);
+        else stopping = true;
         return;
       case 'declined':
         declined = true;

@@ -293,3 +293,14 @@ describe('manual steps', () => {
     expect(result.steps[1]!.outputs).toEqual({ decision: 'done', via: 'approve' });
   });
 });
+
+describe('dry-run with a failing check', () => {
+  it('reports the failed check, plans the rest with its outputs unknown, and ends failed', async () => {
+    const g = graph([step('check', 'fake', { write: false, fail: 1 }), step('deploy', 'fake', { v: '${{ steps.check.outputs.x }}' })]);
+    const { sink, run } = setup(g, { dryRun: true });
+    const result = await run();
+    expect(result.status).toBe('failed');
+    expect(result.failedStep).toBe('check');
+    expect(sink.of('step.planned').map((e) => [e.step, e.plan.summary])).toEqual([['deploy', 'fake {"v":"<unknown: steps.check.outputs.x>"}']]);
+  });
+});
