@@ -93,7 +93,10 @@ params:
 steps:
   - id: rollout
     ecs.deploy: { cluster: prod, service: api, image: "registry/api:\${{ params.version }}", wait: stable, poll_interval: 20ms }
+    outputs: { arn: "json:$.serviceArn", revision: task_definition }
     undo: auto
+  - id: announce
+    shell: echo "deployed \${{ steps.rollout.outputs.revision }} to \${{ steps.rollout.outputs.arn }}"
 `,
     });
     const plan = await opsctl(dir, ['plan', 'deploy', '-p', 'version=2.0.0', '-o', 'plain']);
@@ -105,7 +108,13 @@ steps:
     const run = await opsctl(dir, ['run', 'deploy', '-p', 'version=2.0.0', '--yes', '-o', 'json']);
     expect(run.code, run.stderr).toBe(0);
     const events = ndjson(run.stdout);
-    expect(eventOf(events, 'step.succeeded', 'rollout').outputs).toMatchObject({ task_definition: 'arn:aws:ecs:us-east-1:000000000000:task-definition/api:2', running_count: 2 });
+    expect(eventOf(events, 'step.succeeded', 'rollout').outputs).toMatchObject({
+      task_definition: 'arn:aws:ecs:us-east-1:000000000000:task-definition/api:2',
+      running_count: 2,
+      arn: 'arn:aws:ecs:us-east-1:000000000000:service/prod/api',
+      revision: 'arn:aws:ecs:us-east-1:000000000000:task-definition/api:2',
+    });
+    expect(run.stdout).toContain('deployed arn:aws:ecs:us-east-1:000000000000:task-definition/api:2 to arn:aws:ecs:us-east-1:000000000000:service/prod/api');
     expect(progress(events, 'rollout')).toEqual(['registered api:2 (container app: registry/api:2.0.0)', expect.stringMatching(/^service api updated to api:2 \(deployment ecs-svc\/\d+\)$/), 'rollout IN_PROGRESS, running 1/2, 1 other deployment still running 1']);
     const list = await runIn(dir, ['runs', 'list'], { env: awsEnv() });
     const id = /\d{8}T\d{6}-\w+/.exec(list.stdout)?.[0]; // newest first: the run, not the plan
@@ -152,6 +161,32 @@ steps:
     const result = await opsctl(dir, ['run', 'look', '-o', 'plain'], { AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined });
     expect(result.code).toBe(1);
     expect(result.stdout + result.stderr).toContain('No AWS credentials found. Export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or set AWS_PROFILE (or `aws: { profile: NAME }` on environment `staging` in opsctl.yaml), or run `aws sso login`.');
+    expect(fake.log).toEqual([]);
+  });
+
+  it('validate checks AWS inputs against their schemas with line:col and did-you-mean', async () => {
+    const dir = projectWith({
+      bad: `apiVersion: opsctl/v1
+kind: Runbook
+name: bad
+title: Bad AWS steps
+steps:
+  - id: scale
+    ecs.scale: { cluster: prod, service: api, desired_cuont: 3 }
+  - id: dns
+    route53.upsert: { zone: Z1, name: api.example.com, type: CNAMEE, ttl: "sixty", values: [x] }
+  - id: snap
+    rds.snapshot: { instance: db1, snapshot: "bad_name" }
+`,
+    });
+    const result = await runIn(dir, ['validate', 'runbooks/bad.yaml'], { env: awsEnv() });
+    expect(result.code).toBe(2);
+    const out = result.stdout + result.stderr;
+    expect(out).toContain('runbooks/bad.yaml:7:47: error: unknown key `desired_cuont` in `steps[0].ecs.scale`');
+    expect(out).toContain('hint: did you mean `desired_count`?');
+    expect(out).toContain('runbooks/bad.yaml:9:62: error: `steps[1].route53.upsert.type` must be one of');
+    expect(out).toContain('runbooks/bad.yaml:9:75: error: `steps[1].route53.upsert.ttl` must be an integer');
+    expect(out).toContain('runbooks/bad.yaml:11:46: error: `steps[2].rds.snapshot.snapshot` `bad_name` does not match the pattern');
     expect(fake.log).toEqual([]);
   });
 });

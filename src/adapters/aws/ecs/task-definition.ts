@@ -76,7 +76,9 @@ function diffEnv(name: string, was: ContainerDefinition, now: ContainerDefinitio
   const a = new Map((was.environment ?? []).map((e) => [e.name ?? '', e.value]));
   const b = new Map((now.environment ?? []).map((e) => [e.name ?? '', e.value]));
   const lines: string[] = [];
-  for (const [k, v] of b) if (a.get(k) !== v) lines.push(`container ${name}: env ${k} ${show(a.get(k))} → ${show(v)}`);
+  // Names only: task-definition environments often hold credentials, and plans are printed and journaled.
+  for (const [k, v] of b) if (!a.has(k)) lines.push(`container ${name}: env ${k} added`);
+  else if (a.get(k) !== v) lines.push(`container ${name}: env ${k} changed`);
   for (const k of a.keys()) if (!b.has(k)) lines.push(`container ${name}: env ${k} removed`);
   const secretsA = (was.secrets ?? []).map((s) => s.name).join(',');
   const secretsB = (now.secrets ?? []).map((s) => s.name).join(',');

@@ -27,7 +27,7 @@ describe('AWS adapter pure parts', () => {
     expect(diffTaskDefinitions(before, after)).toEqual([
       'task cpu: "256" → "512"',
       'container api: image "a:1" → "a:2"',
-      'container api: env A "1" → "9"',
+      'container api: env A changed',
       'container api: env B removed',
       'container new: added (image "n:1")',
       'container old: removed',
