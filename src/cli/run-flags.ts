@@ -12,7 +12,7 @@ export function addRunFlags(command: Command, options: { readonly dryRunFlag?: b
   if (options.dryRunFlag !== false) command.option('--dry-run', 'run the checks, print every change instead of making it');
   return command
     .option('-y, --yes', 'pass every confirmation (a protected environment in CI also needs --env)')
-    .option('--approve <step>', 'pass the confirmation of this step (repeatable)', collect, [])
+    .option('--approve <step>', 'pass the confirmation of this step, or mark this manual step done (repeatable; `call/inner` inside a called runbook)', collect, [])
     .option('--concurrency <n>', 'steps run at once (default: the runbook’s)')
     .addOption(new Option('-o, --output <format>', 'output format (default: pretty on a terminal, else plain)').choices(['pretty', 'plain', 'json']))
     .option('--only <step>', 'run only this step (repeatable)', collect, [])
