@@ -59,8 +59,14 @@ export function prettyRenderer(options: PrettyOptions = {}): PrettyRenderer {
     }
   };
   const ticker = new Ticker(draw);
+  // While a prompt is on screen, lines wait here so they never tear through the question.
+  const held: string[] = [];
   const print = (lines: readonly string[]) => {
     if (lines.length === 0) return;
+    if (paused) {
+      held.push(...lines);
+      return;
+    }
     clear();
     out.write(lines.map((l) => `${l}\n`).join(''));
     draw();
@@ -111,6 +117,7 @@ export function prettyRenderer(options: PrettyOptions = {}): PrettyRenderer {
     },
     resume() {
       paused = false;
+      print(held.splice(0));
       draw();
     },
     async close() {

@@ -89,3 +89,15 @@ describe('pretty renderer', () => {
     expect(visible.trim().split('\n').at(-1)).toBe('run of `deploy` failed in 5s: step `migrate` failed: the script exited with code 1');
   });
 });
+
+describe('pretty renderer during a prompt', () => {
+  it('holds lines while paused and prints them on resume', () => {
+    const { out, text } = collect();
+    const renderer = prettyRenderer({ out, color: false });
+    renderer.pause();
+    renderer.emit(run[2]!);
+    expect(text()).toBe('');
+    renderer.resume();
+    expect(text()).toContain('build │ compiling');
+  });
+});
