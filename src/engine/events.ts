@@ -20,7 +20,7 @@ export type RunStatus = 'running' | 'succeeded' | 'failed' | 'cancelled' | 'not-
 /**
  * Every transition of a run is one of these, sent to the renderer and the journal alike.
  * `step` is a path: a step of a called runbook is `call/inner`. The NDJSON output (`--output json`)
- * prints exactly these objects, one per line; README documents the schema.
+ * prints exactly these objects, one per line; docs/events.md documents the schema.
  */
 export type RunEventBody =
   | { readonly type: 'run.started'; readonly runbook: string; readonly title: string; readonly dryRun: boolean; readonly params: Readonly<Record<string, unknown>>; readonly environment?: string; readonly resumedFrom?: string }
