@@ -34,6 +34,8 @@ export function fromCel(value: unknown): unknown {
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (value === null || typeof value !== 'object') return false;
+  // process.env is an exotic object whose prototype is not Object.prototype; it is a plain map.
+  if (value === process.env) return true;
   const proto = Object.getPrototypeOf(value) as unknown;
   return proto === Object.prototype || proto === null;
 }
