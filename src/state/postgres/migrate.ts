@@ -11,6 +11,10 @@ export type MigrateResult = { readonly applied: readonly number[]; readonly vers
  */
 export async function migrate(pool: Pool, schema: string, migrations: readonly Migration[] = MIGRATIONS): Promise<MigrateResult> {
   const S = quoteIdent(schema);
+  const newest = Math.max(0, ...migrations.map((m) => m.version));
+  // Fast path, and no DDL rights needed when a DBA created the tables: already up to date.
+  const current = await currentVersion(pool, S);
+  if (current === newest) return { applied: [], version: newest };
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
@@ -22,7 +26,6 @@ export async function migrate(pool: Pool, schema: string, migrations: readonly M
       applied_at timestamptz NOT NULL DEFAULT now()
     )`);
     const done = new Set((await client.query<{ version: number }>(`SELECT version FROM ${S}.opsctl_schema_migrations`)).rows.map((r) => r.version));
-    const newest = Math.max(0, ...migrations.map((m) => m.version));
     const ahead = [...done].filter((v) => v > newest);
     if (ahead.length) {
       throw new Error(
@@ -44,4 +47,12 @@ export async function migrate(pool: Pool, schema: string, migrations: readonly M
   } finally {
     client.release();
   }
+}
+
+/** The newest applied version, or undefined when the tables do not exist yet. */
+async function currentVersion(pool: Pool, S: string): Promise<number | undefined> {
+  const exists = await pool.query<{ found: boolean }>('SELECT to_regclass($1) IS NOT NULL AS found', [`${S}.opsctl_schema_migrations`]);
+  if (exists.rows[0]?.found !== true) return undefined;
+  const result = await pool.query<{ version: number | null }>(`SELECT max(version) AS version FROM ${S}.opsctl_schema_migrations`);
+  return result.rows[0]?.version ?? undefined;
 }

@@ -2,9 +2,11 @@ import { hostname } from 'node:os';
 import { afterAll, expect, it } from 'vitest';
 import { PostgresStore } from '../../../src/state/postgres-store';
 import type { LockHolder, StateStore } from '../../../src/state/store';
+import pg from 'pg';
 import { MIGRATIONS } from '../../../src/state/postgres/migrations';
+import { migrate } from '../../../src/state/postgres/migrate';
 import { runRecord, sampleEvents, storeContract } from './store-contract';
-import { adminQuery, closedPort, describePg, uniqueName, urlWithSchema } from '../../support/pg';
+import { adminQuery, closedPort, describePg, PG_URL, uniqueName, urlWithSchema } from '../../support/pg';
 
 const schemas = new Map<StateStore, string>();
 const extraSchemas: string[] = [];
@@ -46,6 +48,37 @@ describePg('postgres StateStore', () => {
     await stores[0]?.createRun(runRecord('20261122T150000-mig1'));
     expect((await stores[2]?.getRun('20261122T150000-mig1'))?.id).toBe('20261122T150000-mig1');
     await Promise.all(stores.map((s) => s.close()));
+  });
+
+  it('upgrades existing tables with a new migration exactly once, however many processes start', async () => {
+    const schema = uniqueName('opsctl_up');
+    extraSchemas.push(schema);
+    await (await PostgresStore.open({ url: urlWithSchema(schema) })).close();
+    const next = [...MIGRATIONS, { version: 1000, name: 'add a column', statements: (S: string) => [`ALTER TABLE ${S}.opsctl_runs ADD COLUMN note text`] }];
+    const pools = [0, 1, 2].map(() => new pg.Pool({ connectionString: PG_URL, max: 1 }));
+    const results = await Promise.all(pools.map((pool) => migrate(pool, schema, next)));
+    await Promise.all(pools.map((pool) => pool.end()));
+    expect(results.map((r) => r.applied).flat()).toEqual([1000]);
+    expect(await adminQuery(`SELECT version FROM "${schema}".opsctl_schema_migrations ORDER BY version`)).toEqual(next.map((m) => ({ version: m.version })));
+  });
+
+  it('works with a role that may only read and write tables a DBA created', async () => {
+    const schema = uniqueName('opsctl_dba');
+    const role = uniqueName('opsctl_app');
+    extraSchemas.push(schema);
+    await (await PostgresStore.open({ url: urlWithSchema(schema) })).close();
+    await adminQuery(`CREATE ROLE ${role} LOGIN`);
+    try {
+      await adminQuery(`GRANT USAGE ON SCHEMA "${schema}" TO ${role}; GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA "${schema}" TO ${role}; GRANT USAGE ON ALL SEQUENCES IN SCHEMA "${schema}" TO ${role}`);
+      const url = new URL(urlWithSchema(schema));
+      url.username = role;
+      const store = await PostgresStore.open({ url: url.toString() });
+      await store.createRun(runRecord('20261122T150000-dba1'));
+      expect((await store.acquireLock(holder('dba@prod', 'run-a'))).acquired).toBe(true);
+      await store.close();
+    } finally {
+      await adminQuery(`DROP OWNED BY ${role}; DROP ROLE ${role}`);
+    }
   });
 
   it('refuses tables migrated by a newer opsctl', async () => {
