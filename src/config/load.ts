@@ -38,7 +38,7 @@ export async function loadConfig(cwd: string = process.cwd(), env: NodeJS.Proces
   if (!read.ok) throw new DiagnosticsError(`cannot read ${path}`, read.diagnostics);
   const parsed = parseYaml(read.source);
   if (!parsed.ok) throw new DiagnosticsError(`${read.source.file} is not valid YAML`, parsed.diagnostics);
-  const result = configFromDocument(parsed.doc, read.source, path, env);
+  const result = configFromDocument(parsed.doc, read.source, path, env, parsed.value);
   if (!result.ok) throw new DiagnosticsError(`${read.source.file} has ${result.diagnostics.length} problem(s)`, result.diagnostics);
   return result.config;
 }
@@ -57,7 +57,7 @@ export function defaultConfig(root: string): Config {
 
 type ConfigResult = { readonly ok: true; readonly config: Config } | { readonly ok: false; readonly diagnostics: readonly Diagnostic[] };
 
-export function configFromDocument(doc: Document.Parsed, source: SourceFile, path: string, env: NodeJS.ProcessEnv): ConfigResult {
+export function configFromDocument(doc: Document.Parsed, source: SourceFile, path: string, env: NodeJS.ProcessEnv, value: unknown = doc.toJS({ maxAliasCount: 100 })): ConfigResult {
   const diagnostics: Diagnostic[] = [];
   if (doc.contents !== null && !(isScalar(doc.contents) && doc.contents.value === null)) {
     validateNode({ source, doc, diagnostics }, doc.contents, configSchema, '');
@@ -66,7 +66,7 @@ export function configFromDocument(doc: Document.Parsed, source: SourceFile, pat
   if (diagnostics.length) return { ok: false, diagnostics };
 
   const root = dirname(path);
-  const raw = resolveStrings(doc.toJS({ maxAliasCount: 100 }) ?? {}, env) as RawConfig;
+  const raw = resolveStrings(value ?? {}, env) as RawConfig;
   const defaults = defaultIncidentPolicy();
   const state = stateConfig(raw.state, root, doc, source, diagnostics);
   if (!state) return { ok: false, diagnostics };

@@ -5,7 +5,7 @@ import type { SourceFile } from './source-file';
 /** More aliases than this in one file is an attack (a "billion laughs"), not a runbook. */
 export const MAX_ALIAS_COUNT = 100;
 
-export type ParsedYaml = { readonly ok: true; readonly doc: Document.Parsed } | { readonly ok: false; readonly diagnostics: readonly Diagnostic[] };
+export type ParsedYaml = { readonly ok: true; readonly doc: Document.Parsed; /** The document as plain JS (aliases expanded, within the limit). */ readonly value: unknown } | { readonly ok: false; readonly diagnostics: readonly Diagnostic[] };
 
 /** Parses one YAML document keeping node ranges; syntax problems become diagnostics. */
 export function parseYaml(source: SourceFile): ParsedYaml {
@@ -17,8 +17,9 @@ export function parseYaml(source: SourceFile): ParsedYaml {
     return { severity: 'error', code: `yaml-${error.code.toLowerCase().replace(/_/g, '-')}`, message, range: source.range(start, end), ...(hint ? { hint } : {}) };
   });
   if (diagnostics.length) return { ok: false, diagnostics };
+  let value: unknown;
   try {
-    doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (error) {
     if (error instanceof Error && /alias/i.test(error.message)) {
       const first = source.text.search(/\*[\w-]/);
@@ -37,7 +38,7 @@ export function parseYaml(source: SourceFile): ParsedYaml {
     }
     throw error;
   }
-  return { ok: true, doc };
+  return { ok: true, doc, value };
 }
 
 function explainYamlError(code: string, message: string, text: string): { message: string; hint?: string } {

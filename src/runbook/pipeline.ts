@@ -40,7 +40,7 @@ export function compileSource(source: SourceFile, options: CompileOptions): Load
   if (diagnostics.some((d) => d.severity === 'error' && d.code !== 'unknown-key')) return { ok: false, diagnostics: sort(diagnostics) };
 
   const locator = new Locator(doc, source);
-  const normalized = normalize(doc.toJS({ maxAliasCount: 100 }) as Record<string, unknown>, locator, options.registry, {
+  const normalized = normalize(parsed.value as Record<string, unknown>, locator, options.registry, {
     path: options.absolutePath ?? source.file,
     hash: options.hash ?? '',
     text: source.text,
@@ -49,7 +49,7 @@ export function compileSource(source: SourceFile, options: CompileOptions): Load
   for (const rule of RULES) diagnostics.push(...rule(context));
   const sorted = sort(diagnostics);
   if (sorted.some((d) => d.severity === 'error')) return { ok: false, diagnostics: sorted };
-  return { ok: true, graph: compileGraph(normalized.runbook), diagnostics: sorted };
+  return { ok: true, graph: compileGraph(normalized.runbook, context.ancestors), diagnostics: sorted };
 }
 
 function sort(diagnostics: Diagnostic[]): Diagnostic[] {

@@ -13,6 +13,8 @@ import { diagnostic, type Rule, type RuleContext } from './types';
 export const expressionsCheck: Rule = (ctx) => {
   const out: Diagnostic[] = [];
   const source = ctx.locator.source;
+  const readers = new Map<string, Step>();
+  for (const [step, path] of ctx.stepPaths) readers.set(`${String(path[0])}:${String(path[1])}`, step);
   for (const site of collectExpressions(ctx.locator.doc, source.text)) {
     const at = (start = 0, end = site.end - site.offset) => source.range(site.offset + start, site.offset + end);
     if (site.templateError) {
@@ -25,7 +27,7 @@ export const expressionsCheck: Rule = (ctx) => {
       continue;
     }
     for (const ref of extractReferences(parsed.ast).references) {
-      const problem = checkReference(ref, site, ctx);
+      const problem = checkReference(ref, site, ctx, readers);
       if (problem) out.push(diagnostic(problem.severity ?? 'error', problem.code, problem.message, at(ref.start, ref.end), problem.hint));
     }
   }
@@ -39,7 +41,7 @@ interface Problem {
   readonly severity?: 'warning';
 }
 
-function checkReference(ref: Reference, site: ExpressionSite, ctx: RuleContext): Problem | undefined {
+function checkReference(ref: Reference, site: ExpressionSite, ctx: RuleContext, readers: ReadonlyMap<string, Step>): Problem | undefined {
   const [first, second, third] = ref.path;
   const runbook = ctx.runbook;
   const member = (names: readonly string[], what: string, code: string): Problem | undefined => {
@@ -66,7 +68,7 @@ function checkReference(ref: Reference, site: ExpressionSite, ctx: RuleContext):
     case 'incident':
       return undefined;
     case 'steps':
-      return first === undefined ? undefined : checkStepReference(first, second, third, site, ctx);
+      return first === undefined ? undefined : checkStepReference(first, second, third, site, ctx, readers);
     default: {
       const params = runbook.params.map((p) => p.name);
       const hint = params.includes(ref.root)
@@ -77,7 +79,7 @@ function checkReference(ref: Reference, site: ExpressionSite, ctx: RuleContext):
   }
 }
 
-function checkStepReference(id: string, field: string | undefined, output: string | undefined, site: ExpressionSite, ctx: RuleContext): Problem | undefined {
+function checkStepReference(id: string, field: string | undefined, output: string | undefined, site: ExpressionSite, ctx: RuleContext, readers: ReadonlyMap<string, Step>): Problem | undefined {
   const main = ctx.runbook.steps;
   const fin = ctx.runbook.finally;
   const target = main.find((s) => s.id === id) ?? fin.find((s) => s.id === id);
@@ -88,7 +90,7 @@ function checkStepReference(id: string, field: string | undefined, output: strin
     const hint = didYouMean(field, STEP_FIELDS) ? `did you mean \`steps.${id}.${didYouMean(field, STEP_FIELDS)}\`?` : `a step has: ${STEP_FIELDS.join(', ')}`;
     return { code: 'unknown-field', message: `\`steps.${id}\` has no field \`${field}\``, hint };
   }
-  const reader = readerOf(site, ctx);
+  const reader = readers.get(`${String(site.path[0])}:${String(site.path[1])}`);
   if (reader === undefined) {
     return { code: 'steps-unavailable', message: `\`steps.${id}\` cannot be read in \`${String(site.path[0])}\`: no step has run when it is evaluated`, hint: 'read step results inside a step' };
   }
@@ -122,12 +124,4 @@ function checkOutput(step: Step, output: string, ctx: RuleContext): Problem | un
     message: `step \`${step.id}\` has no output \`${output}\``,
     hint: didYouMeanHint(output, known) ?? `its outputs: ${known.join(', ')}; declare more under \`outputs:\``,
   };
-}
-
-/** The step an expression belongs to (the one that evaluates it), if any. */
-function readerOf(site: ExpressionSite, ctx: RuleContext): Step | undefined {
-  const [list, index] = site.path;
-  if ((list !== 'steps' && list !== 'finally') || typeof index !== 'number') return undefined;
-  for (const [step, path] of ctx.stepPaths) if (path[0] === list && path[1] === index) return step;
-  return undefined;
 }
