@@ -1,6 +1,6 @@
 import type { ActionContext, ActionOutcome, PlanContext } from '../types';
 import { awsFailure } from './errors';
-import { InputError, type Input } from './input';
+import { InputError } from './input';
 import { invalidInput } from './outcome';
 
 /** An SDK call failed; `doing` names the operation and its target for the message. */
@@ -48,11 +48,3 @@ export function planReadProblem(error: unknown, ctx: PlanContext): string {
 }
 
 export const json = (value: unknown): string => JSON.stringify(value);
-
-/** `cluster/service` style labels for messages. */
-export const label = (input: Input, ...keys: string[]): string =>
-  keys
-    .map((k) => input[k])
-    .filter((v) => v !== undefined && v !== null && v !== '')
-    .map(String)
-    .join('/');

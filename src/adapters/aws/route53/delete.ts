@@ -1,10 +1,10 @@
-import type { ResourceRecordSet } from '@aws-sdk/client-route-53';
 import type { ActionContext, ActionImpl, PlanContext, PlanDescription, UndoAction } from '../../types';
 import { guarded, json, planReadProblem } from '../call';
 import { success } from '../outcome';
 import { route53Client } from './client';
-import { commentOf, syncWait, waitSettings, zoneOf } from './input';
-import { recordKey, recordToInput, showRecord } from './record';
+import { commentOf, syncWait, zoneOf } from './input';
+import { recordKey, showRecord } from './record';
+import { restoreRecord } from './undo';
 import { changeRecords, findRecord, resolveZone, syncLine, waitInsync } from './zone';
 
 export const route53DeleteImpl: ActionImpl = {
@@ -49,11 +49,6 @@ export const route53DeleteImpl: ActionImpl = {
     }),
 
   undo(raw, facts): UndoAction | undefined {
-    const zoneId = typeof facts.zone_id === 'string' ? facts.zone_id : undefined;
-    const previous = facts.previous as ResourceRecordSet | undefined;
-    if (!zoneId || !previous || typeof previous !== 'object') return undefined;
-    const input = recordToInput(zoneId, previous);
-    if (input) return { kind: 'route53.upsert', input: { ...input, ...waitSettings(raw) } };
-    return { kind: 'aws', input: { service: 'route53', operation: 'ChangeResourceRecordSets', input: { HostedZoneId: zoneId, ChangeBatch: { Comment: 'opsctl undo', Changes: [{ Action: 'CREATE', ResourceRecordSet: previous }] } }, ...waitSettings(raw) } };
+    return restoreRecord(raw, facts);
   },
 };
