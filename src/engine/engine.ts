@@ -1,11 +1,10 @@
-import type { ActionOutcome } from '../adapters/types';
-import type { Step, StepGraph } from '../runbook/model';
+import type { Step } from '../runbook/model';
 import type { Approval } from '../state/store';
 import { errorMessage, usageError } from '../util/errors';
 import { createEmitter, nestedEmitter } from './emitter';
 import type { RunStatus, StepStatus } from './events';
 import { exprContext } from './expr-context';
-import { applyParams } from './params';
+import { nestedGates, runChild } from './nested';
 import { approveErrors, planRun, unapprovedGates, type Gate, type RunPlan } from './plan';
 import { stepPath, type RunContext, type RunOptions, type StepState } from './run-context';
 import { executeStep, skip, type StepEnd } from './run-step';
@@ -83,7 +82,7 @@ export async function runGraph(o: RunOptions): Promise<RunResult> {
     signal: o.signal ?? new AbortController().signal,
     promptChain: Promise.resolve(),
     gates,
-    runChild: (parent, name, params, signal) => runChild(rc, parent, name, params, signal),
+    runChild: (parent, name, params, signal) => runChild(rc, runGraph, parent, name, params, signal),
   };
   const allSteps: Step[] = [...graph.order.map((id) => graph.steps.get(id)!), ...graph.finally];
   for (const step of allSteps) rc.states.set(step.id, { status: 'pending', outputs: {}, attempts: 0 });
@@ -267,54 +266,6 @@ export async function runGraph(o: RunOptions): Promise<RunResult> {
   }
 
   return finish(status, { ...(failedStep ? { failedStep } : {}), ...(error ? { error } : {}), undoErrors });
-}
-
-/**
- * Gates inside runbooks this run calls by a literal name (`runbook: { name: child }`), as
- * `call/gate`, so a run without a terminal stops before its first side effect for them too.
- */
-async function nestedGates(o: RunOptions, graph: StepGraph, ids: readonly string[], depth: number, seen: ReadonlySet<string>): Promise<Gate[]> {
-  if (!o.loadRunbook || depth > 8) return [];
-  const gates: Gate[] = [];
-  for (const id of ids) {
-    const step = graph.steps.get(id) ?? graph.finally.find((s) => s.id === id);
-    const name = step?.action.kind === 'runbook' ? step.action.input.name : undefined;
-    if (typeof name !== 'string' || name.includes('${{') || seen.has(name)) continue;
-    let child: StepGraph;
-    try {
-      child = await o.loadRunbook(name);
-    } catch {
-      continue; // reported when the step runs
-    }
-    const childPlan = planRun(child, o.registry);
-    const inner = await nestedGates(o, child, childPlan.steps.map((s) => s.id), depth + 1, new Set([...seen, name]));
-    for (const gate of [...childPlan.gates, ...inner]) gates.push({ ...gate, step: `${id}/${gate.step}` });
-  }
-  return gates;
-}
-
-async function runChild(rc: RunContext, parent: string, name: string, params: Readonly<Record<string, unknown>>, signal: AbortSignal): Promise<ActionOutcome> {
-  const o = rc.options;
-  const path = stepPath(rc, parent);
-  if (!o.loadRunbook) return { type: 'failure', reason: 'invalid-input', message: 'this run cannot call other runbooks (no runbook loader)' };
-  let graph;
-  try {
-    graph = await o.loadRunbook(name);
-  } catch (error) {
-    return { type: 'failure', reason: 'invalid-input', message: `runbook \`${name}\` could not be loaded: ${errorMessage(error)}` };
-  }
-  const applied = applyParams(graph.runbook.params, params, name);
-  if (!applied.ok) {
-    const problems = [...applied.missing.map((spec) => `param \`${spec.name}\` is required`), ...applied.invalid];
-    return { type: 'failure', reason: 'invalid-input', message: `runbook \`${name}\`: ${problems.join('; ')}` };
-  }
-  const { selection: _selection, resume: _resume, beforeFirstSideEffect: _before, concurrency: _concurrency, ...inherited } = o;
-  const result = await runGraph({ ...inherited, graph, params: applied.values, signal, nested: { emit: rc.emit, prefix: parent, path } });
-  const steps: Record<string, unknown> = {};
-  for (const step of result.steps) steps[step.id] = { status: step.status, outputs: step.outputs };
-  if (result.status === 'succeeded' || result.status === 'planned') return { type: 'success', outputs: { status: result.status, steps } };
-  const reason = result.status === 'not-confirmed' ? 'declined' : result.status === 'cancelled' ? 'cancelled' : 'runbook-failed';
-  return { type: 'failure', reason, message: `runbook \`${name}\` ${result.status}${result.error ? `: ${result.error}` : ''}`, outputs: { status: result.status, steps } };
 }
 
 function redactParams(o: RunOptions): Record<string, unknown> {

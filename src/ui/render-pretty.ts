@@ -101,6 +101,9 @@ export function prettyRenderer(options: PrettyOptions = {}): PrettyRenderer {
           live.delete(event.step);
           if (live.size === 0) ticker.stop();
           break;
+        case 'step.awaiting-confirmation':
+          // The prompt itself shows the question on a terminal.
+          return;
         case 'run.finished':
           live.clear();
           ticker.stop();
