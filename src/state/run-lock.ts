@@ -55,7 +55,7 @@ export async function acquireRunLock(request: RunLockRequest): Promise<RunLock> 
     if (remaining <= 0 || request.signal?.aborted) throw lockHeldError(key, result.holder, request.waitMs);
     if (!announced) {
       announced = true;
-      request.notify?.(`waiting up to ${formatDuration(remaining)} for lock \`${key}\`, ${describeHolder(result.holder)}`);
+      request.notify?.(`waiting up to ${formatDuration(request.waitMs ?? remaining)} for lock \`${key}\`, ${describeHolder(result.holder)}`);
     }
     try {
       await clock.sleep(Math.min(request.pollMs ?? 1000, remaining), request.signal);
