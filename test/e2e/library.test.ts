@@ -1,12 +1,15 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { ROOT, runOpsctl } from './helpers';
+import { ROOT, runOpsctl, tempProject } from './helpers';
 
 /** Every runbook this library ships: runbooks/*.yaml, checklists and the ported examples. */
 const RUNBOOKS = join(ROOT, 'runbooks');
-const FIXTURE = join(ROOT, 'test/fixtures/library');
+/** The fixture config, copied to a temporary folder so runs leave nothing in the checkout. */
+const project = tempProject({ 'opsctl.yaml': readFileSync(join(ROOT, 'test/fixtures/library/opsctl.yaml'), 'utf8') });
+const FIXTURE = project.dir;
+afterAll(() => project.cleanup());
 const files = walk(RUNBOOKS).filter((f) => !/\/incident-p\d\.yaml$/.test(f)); // the incident helper's, tested there
 
 function walk(dir: string): string[] {
@@ -51,7 +54,7 @@ describe('the runbook library', () => {
     const result = await runOpsctl(['validate', RUNBOOKS], { cwd: FIXTURE });
     expect(result.stderr + result.stdout).not.toMatch(/\berror\b/);
     expect(result.code).toBe(0);
-    for (const file of files) expect(result.stdout).toContain(relative(FIXTURE, file).startsWith('..') ? file : relative(FIXTURE, file));
+    for (const file of files) expect(result.stdout).toContain(file);
   });
 
   it('validates without warnings outside a protected environment', async () => {
