@@ -2,20 +2,19 @@ import type { Config, EnvironmentConfig } from '../config/model';
 import { runGraph, type RunResult } from '../engine/engine';
 import { teeSink } from '../engine/emitter';
 import type { EventSink } from '../engine/events';
-import { applyParams, checkParam, paramFlag } from '../engine/params';
-import { planRun } from '../engine/plan';
-import type { ParamSpec, StepGraph } from '../runbook/model';
+import type { StepGraph } from '../runbook/model';
 import { didYouMeanHint } from '../runbook/did-you-mean';
 import { installInterruptHandlers } from '../state/signals';
 import type { Approval } from '../state/store';
 import { chooseOutput, choosePrompter, currentTerminal, type OutputMode, type Terminal } from '../ui/choose';
-import type { Prompter } from '../ui/prompter';
 import { clockFromEnv, type Clock } from '../util/clock';
 import { parseDuration } from '../util/duration';
-import { OpsctlError, usageError } from '../util/errors';
+import { usageError } from '../util/errors';
 import { unreachable } from '../util/unreachable';
 import { ExitCode } from './exit-codes';
+import { passProtectedEnvironment } from './protected-environment';
 import { createRunHooks, type RunHooks, type SessionInfo } from './run-hooks';
+import { settleParams } from './session-params';
 
 /** Everything `run`, `plan`, `deploy`, `rollback`, `backup`, `restore` take from the command line. */
 export interface RunRequest {
@@ -240,101 +239,14 @@ async function createRenderer(mode: OutputMode, env: SessionEnv): Promise<Render
   }
 }
 
-/** `-p key=value` flags → typed params; missing ones asked for on a terminal, else named in an exit-2 error. */
-async function settleParams(graph: StepGraph, flags: readonly string[], prompter: Prompter): Promise<Record<string, unknown>> {
-  const given: Record<string, string> = {};
-  for (const flag of flags) {
-    const eq = flag.indexOf('=');
-    if (eq <= 0) throw usageError(`-p ${flag}: expected key=value`, 'for example: -p version=1.2.3');
-    given[flag.slice(0, eq)] = flag.slice(eq + 1);
-  }
-  const name = graph.runbook.name;
-  const applied = applyParams(graph.runbook.params, given, name);
-  if (applied.ok) return applied.values;
-  if (applied.invalid.length > 0) throw usageError(applied.invalid.join('\n'));
-  if (!prompter.interactive) {
-    throw usageError(
-      `runbook \`${name}\` needs ${applied.missing.length === 1 ? 'a param' : `${applied.missing.length} params`} that ${applied.missing.length === 1 ? 'was' : 'were'} not given: ${applied.missing.map((s) => `\`${s.name}\``).join(', ')}`,
-      `pass ${applied.missing.map(paramFlag).join(' ')}`,
-    );
-  }
-  const asked: Record<string, string> = { ...given };
-  for (const spec of applied.missing) asked[spec.name] = await askParam(spec, prompter);
-  const again = applyParams(graph.runbook.params, asked, name);
-  if (!again.ok) throw usageError([...again.invalid, ...again.missing.map((s) => `param \`${s.name}\` is required`)].join('\n'));
-  return again.values;
-}
-
-async function askParam(spec: ParamSpec, prompter: Prompter): Promise<string> {
-  const message = `${spec.name}${spec.description ? ` (${spec.description})` : ''}${spec.type === 'enum' && spec.values ? ` [${spec.values.join('|')}]` : ` <${spec.type}>`}`;
-  const answer =
-    spec.type === 'enum' && spec.values
-      ? await prompter.select(message, spec.values.map((value) => ({ value, name: value })))
-      : await prompter.input(message, {
-          secret: spec.secret,
-          validate: (value) => {
-            const checked = checkParam(spec, value);
-            return checked.ok ? true : checked.message;
-          },
-        });
-  switch (answer.type) {
-    case 'answered':
-      return String(answer.value);
-    case 'cancelled':
-      throw new OpsctlError(`param \`${spec.name}\` was not given (the prompt was cancelled)`, ExitCode.NotConfirmed);
-    case 'no-terminal':
-      throw usageError(`param \`${spec.name}\` is required`, `pass ${paramFlag(spec)}`);
-    default:
-      return unreachable(answer);
-  }
-}
-
-type ProtectedResult = { readonly type: 'passed'; readonly approval: Approval } | { readonly type: 'refused'; readonly message: string };
-
-/**
- * A protected environment: on a terminal the person types its name; without one `--yes` passes it
- * only together with an explicit `--env NAME` (never through OPSCTL_ENV alone). Runs that change
- * nothing (every step a read) need neither.
- */
-async function passProtectedEnvironment(
-  graph: StepGraph,
-  registry: import('../adapters/types').AdapterRegistry,
-  environment: EnvironmentConfig,
-  explicit: boolean,
-  request: RunRequest,
-  prompter: Prompter,
-  user: string,
-  clock: Clock,
-): Promise<ProtectedResult> {
-  const plan = planRun(graph, registry, { selection: { only: request.only ?? [], skip: request.skip ?? [], ...(request.from ? { from: request.from } : {}) } });
-  const writes = plan.steps.some((step) => step.disposition.type === 'run' && step.effect === 'write');
-  const step = `environment:${environment.name}`;
-  const at = () => new Date(clock.now()).toISOString();
-  if (!writes) return { type: 'passed', approval: { step, by: user, via: 'yes', at: at() } };
-  if (prompter.interactive) {
-    const answer = await prompter.input(`\`${environment.name}\` is a protected environment. Type its name to run \`${graph.runbook.name}\` against it:`, {
-      validate: (value) => (value.trim() === environment.name ? true : `type \`${environment.name}\` exactly, or press Ctrl-C to stop`),
-    });
-    if (answer.type === 'answered' && answer.value.trim() === environment.name) return { type: 'passed', approval: { step, by: user, via: 'prompt', at: at() } };
-    return { type: 'refused', message: `the protected environment \`${environment.name}\` was not confirmed; nothing was run` };
-  }
-  if (request.yes && explicit) return { type: 'passed', approval: { step, by: user, via: 'yes', at: at() } };
-  return {
-    type: 'refused',
-    message: request.yes
-      ? `\`${environment.name}\` is a protected environment: without a terminal, --yes passes it only together with an explicit --env ${environment.name}; nothing was run`
-      : `\`${environment.name}\` is a protected environment and there is no terminal to confirm it; nothing was run. Pass --env ${environment.name} --yes to run it from CI`,
-  };
+function parseConcurrency(value: string | number): number {
+  const n = typeof value === 'number' ? value : Number(value);
+  if (!Number.isInteger(n) || n < 1) throw usageError(`--concurrency ${value}: expected a whole number of 1 or more`);
+  return n;
 }
 
 function parseWaitLock(text: string): number {
   const ms = parseDuration(text);
   if (ms === undefined) throw usageError(`--wait-lock ${text}: expected a duration such as 30s, 5m or 1h`);
   return ms;
-}
-
-function parseConcurrency(value: string | number): number {
-  const n = typeof value === 'number' ? value : Number(value);
-  if (!Number.isInteger(n) || n < 1) throw usageError(`--concurrency ${value}: expected a whole number of 1 or more`);
-  return n;
 }
