@@ -9,7 +9,7 @@ import { DiagnosticsError } from '../../../src/util/errors';
 const a = new SourceFile('a.yaml', 'name: x\nsteps:\n  - id: one\n    shell: make\n');
 const b = new SourceFile('dir/b.yaml', 'title: "long\n  value"\n');
 const diags: Diagnostic[] = [
-  { severity: 'error', code: 'bad', message: 'the id is bad', range: a.range(24, 27), hint: 'rename it' },
+  { severity: 'error', code: 'bad', message: 'the id is bad', range: a.range(23, 26), hint: 'rename it' },
   { severity: 'warning', code: 'meh', message: 'spans two lines', range: b.range(7, 22) },
   { severity: 'error', code: 'file', message: 'the file is wrong', range: { file: 'dir/b.yaml', line: 1, col: 1, offset: 0, endOffset: 0 } },
 ];
@@ -22,7 +22,7 @@ describe('formatDiagnostics', () => {
   it('prints location, source line, caret and hint for every diagnostic', () => {
     expect(formatDiagnostics(diags, { color: false, sources })).toBe(
       [
-        'a.yaml:3:10: error: the id is bad [bad]',
+        'a.yaml:3:9: error: the id is bad [bad]',
         '3 |   - id: one',
         '  |         ^^^',
         'hint: rename it',
