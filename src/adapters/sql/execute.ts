@@ -67,8 +67,9 @@ export async function executeQuery(request: QueryRequest): Promise<QueryOutcome>
 
   let pid = 0;
   let cancelling: Promise<boolean> | undefined;
+  const busy = { running: true };
   const cancel = () => {
-    cancelling ??= cancelOnServer(request, pid, client);
+    cancelling ??= cancelOnServer(request, pid, client, busy);
   };
   let inTransaction = false;
   try {
@@ -79,7 +80,9 @@ export async function executeQuery(request: QueryRequest): Promise<QueryOutcome>
       await client.query('BEGIN');
       inTransaction = true;
     }
+    if (signal.aborted) throw signal.reason;
     const raw = request.params.length > 0 ? await client.query(request.sql, [...request.params]) : await client.query(request.sql);
+    busy.running = false;
     const result = resultOf(raw as QueryResult | QueryResult[]);
     if (inTransaction) {
       if (signal.aborted) return { type: 'aborted', server: { pid, cancelled: true }, rolledBack: await rollback(client) };
@@ -92,10 +95,12 @@ export async function executeQuery(request: QueryRequest): Promise<QueryOutcome>
     }
     return { type: 'ok', ...result, rolledBack: false };
   } catch (error) {
+    busy.running = false;
     const rolledBack = inTransaction ? await rollback(client) : false;
     if (signal.aborted) return { type: 'aborted', server: { pid, cancelled: (await cancelling) ?? false }, rolledBack };
     return { type: 'query-failed', error, rolledBack };
   } finally {
+    busy.running = false;
     signal.removeEventListener('abort', cancel);
     await cancelling;
     await client.end().catch(() => undefined);
@@ -115,21 +120,34 @@ async function setUpSession(client: Client, request: QueryRequest): Promise<numb
   return Number(result.rows[0]?.pid ?? 0);
 }
 
+/** How long to keep asking the server to cancel before dropping the connection instead. */
+const CANCEL_PATIENCE_MS = 5_000;
+const CANCEL_RETRY_MS = 250;
+
 /**
- * Asks the server to cancel the query of backend `pid`, from a second connection. When that is
- * impossible (no free connection slot), the first connection is closed so opsctl does not hang.
+ * Asks the server to cancel the query of backend `pid`, from a second connection, and asks
+ * again while it still runs (the cancel may arrive before the query did). When that is
+ * impossible (no free connection slot) or does not work in time, the first connection is closed
+ * so opsctl never hangs.
  */
-async function cancelOnServer(request: QueryRequest, pid: number, client: Client): Promise<boolean> {
+async function cancelOnServer(request: QueryRequest, pid: number, client: Client, busy: { readonly running: boolean }): Promise<boolean> {
   if (pid === 0) {
     await client.end().catch(() => undefined);
     return false;
   }
   const canceller = new Client({ connectionString: request.url, application_name: 'opsctl cancel', connectionTimeoutMillis: 5_000 });
   canceller.on('error', () => undefined);
+  let cancelled = false;
   try {
     await canceller.connect();
-    const result = await canceller.query<{ cancelled: boolean }>('SELECT pg_cancel_backend($1) AS cancelled', [pid]);
-    return result.rows[0]?.cancelled === true;
+    const until = Date.now() + CANCEL_PATIENCE_MS;
+    while (busy.running && Date.now() < until) {
+      const result = await canceller.query<{ cancelled: boolean }>('SELECT pg_cancel_backend($1) AS cancelled', [pid]);
+      cancelled ||= result.rows[0]?.cancelled === true;
+      await new Promise((resolve) => setTimeout(resolve, CANCEL_RETRY_MS));
+    }
+    if (busy.running) await client.end().catch(() => undefined);
+    return cancelled;
   } catch {
     await client.end().catch(() => undefined);
     return false;
