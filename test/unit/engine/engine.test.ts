@@ -3,7 +3,8 @@ import { runGraph, type RunOptions } from '../../../src/engine/engine';
 import { CancelledError } from '../../../src/engine/errors';
 import type { StepGraph } from '../../../src/runbook/model';
 import * as expr from '../../../src/expr';
-import { ManualClock, RecordingSink, config, fakeRegistry, graph, identityRedactor, needs, noRetry, noTerminal, scriptedPrompter, step, type Call } from './fakes';
+import { ManualClock, RecordingSink, config, fakeRegistry, graph, identityRedactor, needs, noRetry, noTerminal, step, type Call } from './fakes';
+import { scriptedPrompter } from '../../../src/ui/prompter-scripted';
 
 function setup(g: StepGraph, extra: Partial<RunOptions> = {}) {
   const clock = new ManualClock();
@@ -169,7 +170,10 @@ describe('runGraph', () => {
   });
 
   it('asks the prompter for gates; a declined gate stops the run as not-confirmed', async () => {
-    const prompter = scriptedPrompter([true, false]);
+    const prompter = scriptedPrompter([
+      { question: 'Go prod?', answer: true },
+      { question: 'Really?', answer: false },
+    ]);
     const g = graph([step('a', 'fake', {}, { confirm: 'Go ${{ params.who }}?' }), step('gate', 'confirm', { message: 'Really?' }), step('c', 'fake', {})]);
     const { calls, run } = setup(g, { prompter, params: { who: 'prod' } });
     const result = await run();

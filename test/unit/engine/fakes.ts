@@ -7,7 +7,7 @@ import type { Config } from '../../../src/config/model';
 import type { RedactorLike } from '../../../src/engine/emitter';
 import type { EventSink, RunEvent } from '../../../src/engine/events';
 import type { Action, Runbook, RetryPolicy, Step, StepGraph } from '../../../src/runbook/model';
-import type { Answer, Prompter } from '../../../src/ui/prompter';
+import type { Prompter } from '../../../src/ui/prompter';
 import type { Clock } from '../../../src/util/clock';
 import { s } from '../../../src/runbook/schema-dsl';
 
@@ -189,27 +189,6 @@ export class RecordingSink implements EventSink {
 }
 
 export const identityRedactor: RedactorLike = { add: () => undefined, redact: (t) => t, redactValue: (v) => v };
-
-/** Answers confirms from a script; an unexpected question fails the test. */
-export function scriptedPrompter(answers: (boolean | 'cancel')[], interactive = true): Prompter & { asked: string[] } {
-  const asked: string[] = [];
-  return {
-    interactive,
-    asked,
-    async confirm(message): Promise<Answer<boolean>> {
-      asked.push(message);
-      const next = answers.shift();
-      if (next === undefined) throw new Error(`unexpected question: ${message}`);
-      return next === 'cancel' ? { type: 'cancelled' } : { type: 'answered', value: next };
-    },
-    async input(message) {
-      throw new Error(`unexpected question: ${message}`);
-    },
-    async select(message) {
-      throw new Error(`unexpected question: ${message}`);
-    },
-  };
-}
 
 export const noTerminal: Prompter = {
   interactive: false,
