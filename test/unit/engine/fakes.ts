@@ -190,12 +190,7 @@ export class RecordingSink implements EventSink {
 
 export const identityRedactor: RedactorLike = { add: () => undefined, redact: (t) => t, redactValue: (v) => v };
 
-export const noTerminal: Prompter = {
-  interactive: false,
-  confirm: async () => ({ type: 'no-terminal' }),
-  input: async () => ({ type: 'no-terminal' }),
-  select: async () => ({ type: 'no-terminal' }),
-};
+export { nonInteractivePrompter as noTerminal } from '../../../src/ui/prompter-noninteractive';
 
 export const config: Config = {
   root: '/tmp',
