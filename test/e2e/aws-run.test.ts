@@ -189,4 +189,29 @@ steps:
     expect(out).toContain('runbooks/bad.yaml:11:46: error: `steps[2].rds.snapshot.snapshot` `bad_name` does not match the pattern');
     expect(fake.log).toEqual([]);
   });
+
+  it('plans steps that depend on outputs of earlier steps as decided at run time', async () => {
+    fake.addService('prod', 'api', 'api', 'registry/api:1.0.0', 2);
+    const dir = projectWith({
+      chain: `apiVersion: opsctl/v1
+kind: Runbook
+name: chain
+title: Restore, wait, repoint
+steps:
+  - id: restore
+    rds.restore: { snapshot: nightly-1, instance: restored-1 }
+  - id: available
+    rds.wait-available: { instance: "\${{ steps.restore.outputs.instance }}" }
+  - id: point
+    ecs.deploy: { cluster: prod, service: api, task_definition: "api:\${{ steps.available.outputs.port }}" }
+`,
+    });
+    const result = await opsctl(dir, ['plan', 'chain', '-o', 'plain']);
+    expect(result.code, result.stderr + result.stdout).toBe(0);
+    expect(result.stdout).toContain('known only at run time: steps.restore.outputs.instance; checks against AWS happen then');
+    expect(result.stdout).toContain('known only at run time: steps.available.outputs.port; checks against AWS happen then');
+    expect(result.stdout).toContain('check failed: snapshot `nightly-1` not found');
+    expect(fake.operations()).not.toContain('UpdateService');
+    expect(fake.operations()).not.toContain('RestoreDBInstanceFromDBSnapshot');
+  });
 });

@@ -4,6 +4,7 @@ import { waitFields } from './common-schema';
 import { ecsDefinitions } from './ecs/definitions';
 import { AWS_SERVICES, isReadOperation } from './generic-operation';
 import { rdsDefinitions } from './rds/definitions';
+import { readUnlessUnknown } from './unknown';
 import { route53Definitions } from './route53/definitions';
 
 /** `aws`: any operation of the ECS, RDS and Route 53 clients, as an escape hatch. */
@@ -19,7 +20,7 @@ export const awsGeneric: ActionDefinition = {
     },
     { required: ['service', 'operation'] },
   ),
-  effect: (input) => (typeof input.operation === 'string' && isReadOperation(input.operation) ? 'read' : 'write'),
+  effect: (input) => (typeof input.operation === 'string' && isReadOperation(input.operation) ? readUnlessUnknown(input) : 'write'),
   outputs: ['response'],
   load: () => import('./generic').then((m) => m.awsGenericImpl),
 };

@@ -5,6 +5,7 @@ import { durationMs, InputError, optObject, str, waitFlag, type Input } from './
 import { plain, success } from './outcome';
 import { AWS_SERVICES, isReadOperation, operationName, type AwsService } from './generic-operation';
 import type { PollResult } from './poll';
+import { deferredPlan, hasUnknown, v } from './unknown';
 
 interface Sendable {
   send(command: unknown, options?: { abortSignal?: AbortSignal }): Promise<unknown>;
@@ -120,6 +121,7 @@ async function waitAfter(p: Parsed, client: Sendable, response: Record<string, u
 
 export const awsGenericImpl: ActionImpl = {
   async plan(raw, ctx: PlanContext): Promise<PlanDescription> {
+    if (hasUnknown(raw)) return deferredPlan(`AWS ${v(raw.service)} ${v(raw.operation)}`, raw);
     try {
       const parsed = parse(raw);
       const { commands } = await loadService(parsed.service, ctx);

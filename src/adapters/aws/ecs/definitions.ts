@@ -1,6 +1,7 @@
 import { s } from '../../../runbook/schema-dsl';
 import type { ActionDefinition } from '../../types';
 import { waitFields } from '../common-schema';
+import { readUnlessUnknown } from '../unknown';
 
 const STABLE = 'the service is stable (rollout complete, running = desired)';
 const ecsWait = { ...waitFields(STABLE, { interval: '15s', maxWait: '30m' }), wait: s.oneOf([s.boolean(), s.enumOf(['stable'])], `Wait until ${STABLE} (default true)`) };
@@ -76,7 +77,7 @@ export const ecsWaitStable: ActionDefinition = {
   key: 'ecs.wait-stable',
   summary: 'Wait until an ECS service is stable',
   schema: s.object({ cluster, service, ...waitFields(STABLE, { interval: '15s', maxWait: '30m' }) }, { required: ['cluster', 'service'] }),
-  effect: () => 'read',
+  effect: readUnlessUnknown,
   outputs: ['running_count', 'desired_count', 'task_definition', 'service_arn'],
   load: () => import('./wait-stable').then((m) => m.ecsWaitStableImpl),
 };
@@ -85,7 +86,7 @@ export const ecsDescribe: ActionDefinition = {
   key: 'ecs.describe',
   summary: 'Read an ECS service: status, counts, task definition, deployments, recent events',
   schema: s.object({ cluster, service }, { required: ['cluster', 'service'] }),
-  effect: () => 'read',
+  effect: readUnlessUnknown,
   outputs: ['status', 'running_count', 'desired_count', 'pending_count', 'task_definition', 'rollout_state', 'service_arn', 'events'],
   load: () => import('./describe').then((m) => m.ecsDescribeImpl),
 };

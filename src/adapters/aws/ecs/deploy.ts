@@ -9,6 +9,7 @@ import { serviceTarget, waitSettings, type ServiceTarget } from './input';
 import { describeService, waitStable } from './service';
 import { describeProgress, shortTd } from './stability';
 import { diffTaskDefinitions, nextRevision, pickContainer } from './task-definition';
+import { deferredPlan, hasUnknown, v } from '../unknown';
 
 interface DeployInput extends ServiceTarget {
   readonly image?: string;
@@ -38,6 +39,7 @@ const sameImage = (td: TaskDefinition, container: string, image: string) => td.c
 
 export const ecsDeployImpl: ActionImpl = {
   async plan(raw, ctx: PlanContext): Promise<PlanDescription> {
+    if (hasUnknown(raw)) return deferredPlan(`ECS RegisterTaskDefinition + UpdateService: deploy to service ${v(raw.cluster)}/${v(raw.service)}`, raw);
     let input: DeployInput;
     try {
       input = parse(raw);

@@ -5,9 +5,11 @@ import { success } from '../outcome';
 import { ecsClient } from './client';
 import { describeService } from './service';
 import { recentEvents } from './stability';
+import { deferredPlan, hasUnknown, v } from '../unknown';
 
 export const ecsDescribeImpl: ActionImpl = {
   async plan(raw, _ctx: PlanContext): Promise<PlanDescription> {
+    if (hasUnknown(raw)) return deferredPlan(`ECS DescribeServices: read ${v(raw.cluster)}/${v(raw.service)}`, raw);
     return { summary: `ECS DescribeServices: read ${String(raw.cluster)}/${String(raw.service)}` };
   },
   run: (raw, ctx: ActionContext) =>

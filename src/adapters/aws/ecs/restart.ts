@@ -7,9 +7,11 @@ import { ecsClient } from './client';
 import { serviceTarget } from './input';
 import { describeService, waitStable } from './service';
 import { shortTd } from './stability';
+import { deferredPlan, hasUnknown, v } from '../unknown';
 
 export const ecsRestartImpl: ActionImpl = {
   async plan(raw, ctx: PlanContext): Promise<PlanDescription> {
+    if (hasUnknown(raw)) return deferredPlan(`ECS UpdateService --force-new-deployment: ${v(raw.cluster)}/${v(raw.service)}`, raw);
     try {
       const input = serviceTarget(raw);
       const summary = `ECS UpdateService --force-new-deployment: replace every task of ${input.cluster}/${input.service}`;

@@ -6,6 +6,7 @@ import { bool, durationMs, InputError, optObject, optStr, optStrList, str, waitF
 import { success } from '../outcome';
 import { poll } from '../poll';
 import { ecsClient } from './client';
+import { deferredPlan, hasUnknown, v } from '../unknown';
 
 const LAUNCH_TYPES = ['FARGATE', 'EC2', 'EXTERNAL', 'MANAGED_INSTANCES'] as const;
 type LaunchType = (typeof LAUNCH_TYPES)[number];
@@ -94,6 +95,7 @@ export function judgeStoppedTask(task: Task): ActionOutcome {
 
 export const ecsRunTaskImpl: ActionImpl = {
   async plan(raw, ctx: PlanContext): Promise<PlanDescription> {
+    if (hasUnknown(raw)) return deferredPlan(`ECS RunTask: ${v(raw.task_definition)} on ${v(raw.cluster)}`, raw);
     try {
       const input = parse(raw);
       const request = runTaskRequest(input, input.container ?? (input.command || input.environment ? '<first essential container>' : undefined));

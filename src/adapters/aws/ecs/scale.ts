@@ -7,11 +7,13 @@ import { success } from '../outcome';
 import { ecsClient } from './client';
 import { serviceTarget, waitSettings } from './input';
 import { describeService, waitStable } from './service';
+import { deferredPlan, hasUnknown, v } from '../unknown';
 
 const parse = (input: Input) => ({ ...serviceTarget(input), desiredCount: int(input, 'desired_count', { min: 0 }) });
 
 export const ecsScaleImpl: ActionImpl = {
   async plan(raw, ctx: PlanContext): Promise<PlanDescription> {
+    if (hasUnknown(raw)) return deferredPlan(`ECS UpdateService: scale ${v(raw.cluster)}/${v(raw.service)} to ${v(raw.desired_count)}`, raw);
     try {
       const input = parse(raw);
       const summary = `ECS UpdateService: scale ${input.cluster}/${input.service} to ${input.desiredCount} task${input.desiredCount === 1 ? '' : 's'}`;

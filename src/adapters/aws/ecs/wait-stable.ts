@@ -5,9 +5,11 @@ import { success } from '../outcome';
 import { ecsClient } from './client';
 import { serviceTarget } from './input';
 import { waitStable } from './service';
+import { deferredPlan, hasUnknown, v } from '../unknown';
 
 export const ecsWaitStableImpl: ActionImpl = {
   async plan(raw, ctx: PlanContext): Promise<PlanDescription> {
+    if (hasUnknown(raw)) return deferredPlan(`ECS DescribeServices: wait until ${v(raw.cluster)}/${v(raw.service)} is stable`, raw);
     try {
       const input = serviceTarget(raw);
       return { summary: `ECS DescribeServices: wait until ${input.cluster}/${input.service} is stable`, details: [`poll every ${formatDuration(input.intervalMs)}, at most ${formatDuration(input.maxWaitMs)}`] };

@@ -1,6 +1,7 @@
 import { s } from '../../../runbook/schema-dsl';
 import type { ActionDefinition } from '../../types';
 import { waitFields } from '../common-schema';
+import { readUnlessUnknown } from '../unknown';
 
 const IDENTIFIER = '^[A-Za-z][A-Za-z0-9-]*$';
 const instance = s.string({ description: 'DB instance identifier', pattern: IDENTIFIER });
@@ -49,7 +50,7 @@ export const rdsDescribe: ActionDefinition = {
   key: 'rds.describe',
   summary: 'Read a DB instance: status, endpoint, class, engine, replica source',
   schema: s.object({ instance }, { required: ['instance'] }),
-  effect: () => 'read',
+  effect: readUnlessUnknown,
   outputs: [...instanceOutputs, 'replica_source', 'allocated_storage'],
   load: () => import('./describe').then((m) => m.rdsDescribeImpl),
 };
@@ -79,7 +80,7 @@ export const rdsWaitAvailable: ActionDefinition = {
   key: 'rds.wait-available',
   summary: 'Wait until a DB instance is available',
   schema: s.object({ instance, ...waitFields(AVAILABLE, { interval: '15s', maxWait: '1h' }) }, { required: ['instance'] }),
-  effect: () => 'read',
+  effect: readUnlessUnknown,
   outputs: [...instanceOutputs],
   load: () => import('./wait-available').then((m) => m.rdsWaitAvailableImpl),
 };

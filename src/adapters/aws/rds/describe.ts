@@ -4,9 +4,11 @@ import { str } from '../input';
 import { success } from '../outcome';
 import { rdsClient } from './client';
 import { describeInstance, instanceOutputs } from './instance';
+import { deferredPlan, hasUnknown, v } from '../unknown';
 
 export const rdsDescribeImpl: ActionImpl = {
   async plan(raw, _ctx: PlanContext): Promise<PlanDescription> {
+    if (hasUnknown(raw)) return deferredPlan(`RDS DescribeDBInstances: read ${v(raw.instance)}`, raw);
     return { summary: `RDS DescribeDBInstances: read ${String(raw.instance)}` };
   },
   run: (raw, ctx: ActionContext) =>

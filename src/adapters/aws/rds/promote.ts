@@ -5,6 +5,7 @@ import { optInt, type Input } from '../input';
 import { success } from '../outcome';
 import { rdsClient } from './client';
 import { describeInstance, instanceOutputs, instanceTarget, waitAvailable, waitLine } from './instance';
+import { deferredPlan, hasUnknown, v } from '../unknown';
 
 function parse(input: Input) {
   const target = instanceTarget(input, 'instance', { intervalMs: 15_000, maxWaitMs: 3_600_000 });
@@ -14,6 +15,7 @@ function parse(input: Input) {
 
 export const rdsPromoteImpl: ActionImpl = {
   async plan(raw, ctx: PlanContext): Promise<PlanDescription> {
+    if (hasUnknown(raw)) return deferredPlan(`RDS PromoteReadReplica: ${v(raw.instance)} becomes a standalone instance (irreversible)`, raw);
     try {
       const input = parse(raw);
       const details = [`PromoteReadReplica ${json(input.request)}`, waitLine(input, `instance ${input.instance} is a standalone, available instance`)];

@@ -5,11 +5,13 @@ import { bool, type Input } from '../input';
 import { success } from '../outcome';
 import { rdsClient } from './client';
 import { describeInstance, instanceOutputs, instanceTarget, waitAvailable, waitLine } from './instance';
+import { deferredPlan, hasUnknown, v } from '../unknown';
 
 const parse = (input: Input) => ({ ...instanceTarget(input, 'instance', { intervalMs: 15_000, maxWaitMs: 30 * 60_000 }), forceFailover: bool(input, 'force_failover', false) });
 
 export const rdsRebootImpl: ActionImpl = {
   async plan(raw, ctx: PlanContext): Promise<PlanDescription> {
+    if (hasUnknown(raw)) return deferredPlan(`RDS RebootDBInstance: ${v(raw.instance)}`, raw);
     try {
       const input = parse(raw);
       const details = [`RebootDBInstance ${json({ DBInstanceIdentifier: input.instance, ...(input.forceFailover ? { ForceFailover: true } : {}) })}`, waitLine(input, `instance ${input.instance} is available again`)];

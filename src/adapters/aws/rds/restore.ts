@@ -5,6 +5,7 @@ import { bool, optStr, optStrList, str, type Input } from '../input';
 import { success } from '../outcome';
 import { rdsClient } from './client';
 import { findInstance, instanceOutputs, instanceTarget, waitAvailable, waitLine } from './instance';
+import { deferredPlan, hasUnknown, v } from '../unknown';
 
 function parse(input: Input) {
   const target = instanceTarget(input, 'instance', { intervalMs: 30_000, maxWaitMs: 2 * 3_600_000 });
@@ -22,6 +23,7 @@ function parse(input: Input) {
 
 export const rdsRestoreImpl: ActionImpl = {
   async plan(raw, ctx: PlanContext): Promise<PlanDescription> {
+    if (hasUnknown(raw)) return deferredPlan(`RDS RestoreDBInstanceFromDBSnapshot: ${v(raw.snapshot)} → new instance ${v(raw.instance)}`, raw);
     try {
       const input = parse(raw);
       const details = [`RestoreDBInstanceFromDBSnapshot ${json(input.request)}`, waitLine(input, `instance ${input.instance} is available`)];

@@ -6,6 +6,7 @@ import { success } from '../outcome';
 import { poll, type PollCheck, type PollResult } from '../poll';
 import { rdsClient } from './client';
 import { findInstance, instanceTarget, waitLine } from './instance';
+import { deferredPlan, hasUnknown, v } from '../unknown';
 
 /** Pure: RDS's rules for a snapshot identifier, checked before calling AWS (values come from expressions). */
 export function snapshotIdProblem(id: string): string | undefined {
@@ -58,6 +59,7 @@ export function waitSnapshotAvailable(client: RDSClient, ctx: ActionContext, id:
 
 export const rdsSnapshotImpl: ActionImpl = {
   async plan(raw, ctx: PlanContext): Promise<PlanDescription> {
+    if (hasUnknown(raw)) return deferredPlan(`RDS CreateDBSnapshot: ${v(raw.instance)} → ${v(raw.snapshot)}`, raw);
     try {
       const input = parse(raw);
       const request = { DBInstanceIdentifier: input.instance, DBSnapshotIdentifier: input.snapshot, ...(input.tags.length ? { Tags: input.tags } : {}) };

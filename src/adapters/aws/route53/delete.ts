@@ -6,9 +6,11 @@ import { commentOf, syncWait, zoneOf } from './input';
 import { recordKey, showRecord } from './record';
 import { restoreRecord } from './undo';
 import { changeRecords, findRecord, resolveZone, syncLine, waitInsync } from './zone';
+import { deferredPlan, hasUnknown, v } from '../unknown';
 
 export const route53DeleteImpl: ActionImpl = {
   async plan(raw, ctx: PlanContext): Promise<PlanDescription> {
+    if (hasUnknown(raw)) return deferredPlan(`Route 53 ChangeResourceRecordSets DELETE ${v(raw.name)} ${v(raw.type)} in zone ${v(raw.zone)}`, raw);
     try {
       const key = recordKey(raw);
       const w = syncWait(raw);

@@ -6,9 +6,11 @@ import { commentOf, syncWait, zoneOf } from './input';
 import { desiredRecord, recordKey, showRecord } from './record';
 import { restoreRecord } from './undo';
 import { changeRecords, findRecord, resolveZone, syncLine, waitInsync } from './zone';
+import { deferredPlan, hasUnknown, v } from '../unknown';
 
 export const route53UpsertImpl: ActionImpl = {
   async plan(raw, ctx: PlanContext): Promise<PlanDescription> {
+    if (hasUnknown(raw)) return deferredPlan(`Route 53 ChangeResourceRecordSets UPSERT ${v(raw.name)} ${v(raw.type)} in zone ${v(raw.zone)}`, raw);
     try {
       const after = desiredRecord(raw);
       const w = syncWait(raw);

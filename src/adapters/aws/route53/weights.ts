@@ -7,6 +7,7 @@ import { route53Client } from './client';
 import { commentOf, syncWait, waitSettings, zoneOf } from './input';
 import { fqdn, recordType } from './record';
 import { changeRecords, listRecords, resolveZone, syncLine, waitInsync } from './zone';
+import { deferredPlan, hasUnknown, v } from '../unknown';
 
 function parseWeights(input: Input): Map<string, number> {
   const raw = optObject(input, 'weights');
@@ -44,6 +45,7 @@ function target(raw: Input) {
 
 export const route53WeightsImpl: ActionImpl = {
   async plan(raw, ctx: PlanContext): Promise<PlanDescription> {
+    if (hasUnknown(raw)) return deferredPlan(`Route 53 ChangeResourceRecordSets: shift weights of ${v(raw.name)} ${v(raw.type)} in zone ${v(raw.zone)}`, raw);
     try {
       const t = target(raw);
       const summary = `Route 53 ChangeResourceRecordSets: shift weights of ${t.name} ${t.type} in zone ${t.zone}`;

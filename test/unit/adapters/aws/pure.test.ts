@@ -7,6 +7,8 @@ import { durationMs, optInt, waitFlag } from '../../../../src/adapters/aws/input
 import { snapshotIdProblem } from '../../../../src/adapters/aws/rds/snapshot';
 import { desiredRecord, fqdn, recordToInput } from '../../../../src/adapters/aws/route53/record';
 import { defaultRegistry } from '../../../../src/adapters/registry';
+import { Unknown } from '../../../../src/expr/unknown';
+import { fakeContext, load } from '../helpers';
 
 describe('AWS adapter pure parts', () => {
   it('registers every AWS action with a write or read effect, outputs, and auto undo where promised', () => {
@@ -115,5 +117,20 @@ describe('AWS adapter pure parts', () => {
         resolve();
       }),
     );
+  });
+
+  it('plans, without calling AWS, a step whose inputs come from steps not run yet (dry-run)', async () => {
+    const instance = Unknown.of('steps.restore.outputs.instance');
+    const input = { instance };
+    expect(defaultRegistry.get('rds.wait-available')!.effect(input, { readonly: false })).toBe('write');
+    expect(defaultRegistry.get('rds.wait-available')!.effect({ instance: 'db1' }, { readonly: false })).toBe('read');
+    const plan = await (await load('rds.wait-available')).plan(input, fakeContext());
+    expect(plan).toEqual({
+      summary: 'RDS DescribeDBInstances: wait until <unknown: steps.restore.outputs.instance> is available',
+      details: ['input {"instance":"<unknown: steps.restore.outputs.instance>"}', 'known only at run time: steps.restore.outputs.instance; checks against AWS happen then'],
+    });
+    const deploy = await (await load('ecs.deploy')).plan({ cluster: 'prod', service: 'api', task_definition: new Unknown(['steps.register.outputs.arn'], 'api:<unknown: steps.register.outputs.arn>') }, fakeContext());
+    expect(deploy.summary).toBe('ECS RegisterTaskDefinition + UpdateService: deploy to service prod/api');
+    expect(deploy.details?.[1]).toBe('known only at run time: steps.register.outputs.arn; checks against AWS happen then');
   });
 });
