@@ -7,7 +7,6 @@ import type { Config } from '../../../src/config/model';
 import type { RedactorLike } from '../../../src/engine/emitter';
 import type { EventSink, RunEvent } from '../../../src/engine/events';
 import type { Action, Runbook, RetryPolicy, Step, StepGraph } from '../../../src/runbook/model';
-import type { Prompter } from '../../../src/ui/prompter';
 import type { Clock } from '../../../src/util/clock';
 import { s } from '../../../src/runbook/schema-dsl';
 
