@@ -1,6 +1,7 @@
 import { noCycles } from './cycles';
 import { expressionsCheck } from './expressions';
 import { needsExist } from './needs';
+import { outputSelectors } from './outputs';
 import { paramsCheck } from './params';
 import { protectedNeedsConfirm } from './protected-confirm';
 import { secretsCheck } from './secrets';
@@ -9,7 +10,7 @@ import { undoCheck } from './undo';
 import { uniqueIds } from './unique-ids';
 
 /** The static checks of DESIGN.md §2, in the order their messages read best. */
-export const RULES: readonly Rule[] = [uniqueIds, needsExist, noCycles, paramsCheck, secretsCheck, expressionsCheck, undoCheck, protectedNeedsConfirm];
+export const RULES: readonly Rule[] = [uniqueIds, needsExist, noCycles, paramsCheck, secretsCheck, expressionsCheck, outputSelectors, undoCheck, protectedNeedsConfirm];
 
 export { checkStepShapes } from './step-shape';
 export type { Rule, RuleContext } from './types';

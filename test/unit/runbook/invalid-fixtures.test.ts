@@ -32,6 +32,9 @@ const EXPECTED: Record<string, string[]> = {
   'bad-on-failure.yaml': [
     "4:13 error not-allowed: `on_failure` must be one of abort, rollback, not `rolback` (did you mean `rollback`?)",
   ],
+  'bad-output-regex.yaml': [
+    "7:25 error bad-selector: output `version` of step `build` has an invalid regular expression: Invalid regular expression: /version (\\d+/m: Unterminated group",
+  ],
   'bad-param-type.yaml': [
     "5:20 error not-allowed: `params.version.type` must be one of string, integer, number, boolean, enum, not `str` (did you mean `string`?)",
   ],
