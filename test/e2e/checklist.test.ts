@@ -169,7 +169,7 @@ describe('opsctl checklist end-of-shift', () => {
     );
     expect(result.code).toBe(0);
     const report = readFileSync(join(project.dir, 'handoff.md'), 'utf8');
-    expect(report).toMatch(/^# End of shift handoff\n\nHanded over by ana@example\.com \(none\) at \d{4}-\d\d-\d\dT/);
+    expect(report).toMatch(/^# End of shift handoff\n\nHanded over by ana@example\.com at \d{4}-\d\d-\d\dT/);
     expect(report).toContain('| Requests / error rate | 48000 requests, 0.20% errors |');
     expect(report).toMatch(/\| Newest backup \| \S+backup-20260113T020000Z\.dump is 0\.\d h old \|/);
     expect(report).toContain('| Error lines in the log | not measured |');

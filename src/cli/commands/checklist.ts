@@ -109,7 +109,7 @@ async function writeChecklistReport(
       params: session.params,
       environment: session.environment
         ? { name: session.environment.name, protected: session.environment.protected, vars: session.environment.vars }
-        : { name: 'none', protected: false, vars: {} },
+        : { name: '', protected: false, vars: {} },
       run: { id: session.runId, user: session.user, dry_run: session.dryRun, status: finished, started_at: new Date(session.startedAt).toISOString() },
       steps,
       env: {},
