@@ -214,4 +214,27 @@ steps:
     expect(fake.operations()).not.toContain('UpdateService');
     expect(fake.operations()).not.toContain('RestoreDBInstanceFromDBSnapshot');
   });
+
+  it('the step timeout bounds a wait: the run ends and polling stops', async () => {
+    fake.addService('prod', 'api', 'api', 'registry/api:1.0.0', 2, 'stuck');
+    const dir = projectWith({
+      slow: `apiVersion: opsctl/v1
+kind: Runbook
+name: slow
+title: A deploy bounded by its step timeout
+steps:
+  - id: rollout
+    ecs.deploy: { cluster: prod, service: api, image: "registry/api:2.0.0", poll_interval: 50ms }
+    timeout: 1s
+`,
+    });
+    const result = await opsctl(dir, ['run', 'slow', '--yes', '-o', 'json']);
+    expect(result.code).toBe(1);
+    const events = ndjson(result.stdout);
+    expect(eventOf(events, 'step.timed-out', 'rollout').timeoutMs).toBe(1000);
+    expect(progress(events, 'rollout')).toContain('rollout IN_PROGRESS, running 0/2, 1 other deployment still running 2');
+    const polls = fake.operations().length;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(fake.operations().length).toBe(polls);
+  });
 });

@@ -37,12 +37,16 @@ export interface ClientSettings {
   profile?: string;
   endpoint?: string;
   logger: SdkLogger;
+  /** A silent endpoint must not hang a plan (plans have no step timeout): bound each request. */
+  requestHandler: { connectionTimeout: number; requestTimeout: number };
 }
+
+const REQUEST_LIMITS = { connectionTimeout: 10_000, requestTimeout: 60_000 };
 
 /** `serviceEnvSuffix` is the SDK's service id in env-var form: ECS, RDS, ROUTE_53. */
 export function clientSettings(scope: AwsScope, serviceEnvSuffix: string): ClientSettings {
   const aws = scope.environment?.aws;
-  const settings: ClientSettings = { logger: quietLogger };
+  const settings: ClientSettings = { logger: quietLogger, requestHandler: REQUEST_LIMITS };
   const region = aws?.region ?? scope.env.AWS_REGION ?? scope.env.AWS_DEFAULT_REGION;
   if (region) settings.region = region;
   const profile = aws?.profile ?? scope.env.AWS_PROFILE;
