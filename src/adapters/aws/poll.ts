@@ -37,8 +37,8 @@ export async function poll<T>(options: PollOptions<T>): Promise<PollResult<T>> {
       ctx.progress(seen.progress);
       last = seen.progress;
     }
-    const waited = ctx.clock.now() - started;
-    if (waited + intervalMs > maxWaitMs) {
+    const remaining = maxWaitMs - (ctx.clock.now() - started);
+    if (remaining <= 0) {
       return {
         ok: false,
         outcome: {
@@ -50,7 +50,8 @@ export async function poll<T>(options: PollOptions<T>): Promise<PollResult<T>> {
       };
     }
     try {
-      await ctx.clock.sleep(intervalMs, ctx.signal);
+      // The last look happens at max_wait itself, not an interval before it.
+      await ctx.clock.sleep(Math.min(intervalMs, remaining), ctx.signal);
     } catch (error) {
       if (!ctx.signal.aborted) throw error;
       return { ok: false, outcome: abortOutcome(ctx.signal, `Waiting for ${what}`, ctx.timeoutMs, last) };
