@@ -19,6 +19,9 @@ const environment = new Environment({ unlistedVariablesAreDyn: true, homogeneous
 /** Names a `when` may call besides CEL's own functions. */
 export const RUN_FUNCTIONS: readonly string[] = ['success', 'failure', 'always'];
 
+/** Every function callable without a receiver (`size(x)`, `int(s)`, `success()` …). */
+export const GLOBAL_FUNCTIONS: readonly string[] = [...new Set(environment.getDefinitions().functions.filter((f) => !f.receiverType).map((f) => f.name))];
+
 export type Parsed =
   | { readonly ok: true; readonly ast: ASTNode; readonly evaluate: (context: Record<string, unknown>) => unknown }
   | { readonly ok: false; readonly message: string; readonly start: number; readonly end: number };

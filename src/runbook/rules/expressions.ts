@@ -1,4 +1,4 @@
-import { extractReferences, parseCel, type Reference } from '../../expr';
+import { extractReferences, GLOBAL_FUNCTIONS, parseCel, type Reference } from '../../expr';
 import { CONTEXT_ROOTS, ENVIRONMENT_FIELDS, RUN_FIELDS, STEP_FIELDS } from '../../expr/context';
 import { didYouMean, didYouMeanHint } from '../did-you-mean';
 import type { Diagnostic } from '../diagnostics';
@@ -26,7 +26,13 @@ export const expressionsCheck: Rule = (ctx) => {
       out.push(diagnostic('error', 'bad-expression', `expression does not parse: ${parsed.message}`, at(parsed.start, Math.max(parsed.end, parsed.start + 1)), 'expressions are CEL: https://cel.dev'));
       continue;
     }
-    for (const ref of extractReferences(parsed.ast).references) {
+    const { references, calls } = extractReferences(parsed.ast);
+    for (const call of calls) {
+      if (!GLOBAL_FUNCTIONS.includes(call.name)) {
+        out.push(diagnostic('error', 'unknown-function', `unknown function \`${call.name}()\``, at(call.start, call.start + call.name.length), didYouMeanHint(call.name, GLOBAL_FUNCTIONS) ?? `functions: ${GLOBAL_FUNCTIONS.join(', ')}`));
+      }
+    }
+    for (const ref of references) {
       const problem = checkReference(ref, site, ctx, readers);
       if (problem) out.push(diagnostic(problem.severity ?? 'error', problem.code, problem.message, at(ref.start, ref.end), problem.hint));
     }

@@ -113,6 +113,9 @@ const EXPECTED: Record<string, string[]> = {
   'unknown-context.yaml': [
     "6:21 error unknown-context: unknown context `build` (contexts: params, vars, secrets, environment, env, steps, run, incident)",
   ],
+  'unknown-function.yaml': [
+    "8:11 error unknown-function: unknown function `sucess()` (did you mean `success`?)",
+  ],
   'unknown-key.yaml': [
     "8:5 error unknown-key: unknown key `nedds` in `steps[1]` (did you mean `needs`?)",
   ],
