@@ -1,3 +1,4 @@
+import { usageError } from '../../util/errors';
 import { printStatus, targetIncident, withIncidentSession } from './incident-shared';
 import { runIncidentRunbook, type IncidentRunFlags } from './incident-runbook';
 
@@ -5,6 +6,9 @@ import { runIncidentRunbook, type IncidentRunFlags } from './incident-runbook';
 export default async function run(target: string, flags: IncidentRunFlags & { id?: string; output?: string }): Promise<void> {
   await withIncidentSession(flags.output, async (session) => {
     const incident = await targetIncident(session, flags.id);
+    if (incident.status !== 'open') {
+      throw usageError(`incident \`${incident.id}\` is resolved; runbooks run on open incidents`, `run it outside the incident: \`opsctl run ${target}\``);
+    }
     await runIncidentRunbook(session, incident, target, flags);
     if (session.format !== 'json') printStatus(session, (await session.store.getIncident(incident.id)) ?? incident);
   });

@@ -40,7 +40,9 @@ export async function runIncidentRunbook(session: IncidentSession, incident: Inc
   const incidentSink: EventSink = {
     emit(event: RunEvent) {
       if (event.type === 'step.succeeded' && !current.mitigatedAt && mitigatedAt([event])) {
-        later(async () => (current = await markMitigated(session, current, event.ts, `mitigated: step \`${event.step}\` of run ${event.runId} done`)));
+        const before = current;
+        current = { ...current, mitigatedAt: event.ts };
+        later(() => markMitigated(session, before, event.ts, `mitigated: step \`${event.step}\` of run ${event.runId} done`));
       }
       if (event.type === 'step.succeeded' || event.type === 'step.failed' || event.type === 'step.skipped' || event.type === 'run.finished') header();
     },

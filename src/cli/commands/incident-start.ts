@@ -2,7 +2,10 @@ import type { SeverityName } from '../../config/model';
 import { startIncident } from '../../incident/actions';
 import { parseSeverity, runbookFor } from '../../incident/policy';
 import { parseDuration } from '../../util/duration';
-import { usageError } from '../../util/errors';
+import { OpsctlError, usageError } from '../../util/errors';
+import { unreachable } from '../../util/unreachable';
+import type { Answer } from '../../ui/prompter';
+import { ExitCode } from '../exit-codes';
 import { printJson, printLines, printStatus, withIncidentSession, type IncidentSession } from './incident-shared';
 import { runIncidentRunbook, type IncidentRunFlags } from './incident-runbook';
 
@@ -21,9 +24,7 @@ export interface StartFlags extends IncidentRunFlags {
  * then runs the severity's runbook on its timeline (unless `--no-runbook`).
  */
 export default async function start(flags: StartFlags): Promise<void> {
-  const severity = requireSeverity(flags.severity);
-  const title = flags.title?.trim();
-  if (!title) throw usageError('`incident start` needs `--title TEXT`', 'say what is broken, e.g. `--title "API returns 500 for all users"`');
+  const { severity, title } = await askMissing(flags);
   await withIncidentSession(flags.output, async (session) => {
     const detectedAt = flags.detectedAt === undefined ? undefined : parseDetectedAt(flags.detectedAt, session.clock.now());
     const incident = await startIncident(session, {
@@ -44,12 +45,53 @@ export default async function start(flags: StartFlags): Promise<void> {
   });
 }
 
+/** On a terminal, what the flags left out is asked for; elsewhere it is a usage error naming the flag. */
+async function askMissing(flags: StartFlags): Promise<{ severity: SeverityName; title: string }> {
+  const { choosePrompter, currentTerminal } = await import('../../ui/choose');
+  const prompter = choosePrompter(currentTerminal());
+  const interactive = prompter.interactive && flags.output !== 'json';
+  let severity = flags.severity === undefined ? undefined : requireSeverity(flags.severity);
+  if (!severity && interactive) {
+    severity = answered(
+      await prompter.select<SeverityName>('Severity?', [
+        { value: 'P1', name: 'P1 critical', description: 'complete outage, data loss, security breach' },
+        { value: 'P2', name: 'P2 high', description: 'major feature broken, significant user impact' },
+        { value: 'P3', name: 'P3 medium', description: 'minor feature issue, workaround available' },
+        { value: 'P4', name: 'P4 low', description: 'cosmetic, no user impact' },
+      ]),
+    );
+  }
+  let title = flags.title?.trim();
+  if (!title && interactive) {
+    title = answered(await prompter.input('What is broken? (title)', { validate: (v) => (v.trim() === '' ? 'a title is required' : true) })).trim();
+  }
+  if (!severity) throw missingSeverity();
+  if (!title) throw usageError('`incident start` needs `--title TEXT`', 'say what is broken, e.g. `--title "API returns 500 for all users"`');
+  return { severity, title };
+}
+
+function answered<T>(answer: Answer<T>): T {
+  switch (answer.type) {
+    case 'answered':
+      return answer.value;
+    case 'cancelled':
+      throw new OpsctlError('cancelled at the prompt; no incident was opened', ExitCode.NotConfirmed);
+    case 'no-terminal':
+      throw usageError('`incident start` needs `--severity P1..P4` and `--title TEXT` when there is no terminal');
+    default:
+      return unreachable(answer);
+  }
+}
+
 export function requireSeverity(value: string | undefined): SeverityName {
-  if (value === undefined) throw usageError('`incident start` needs `--severity P1..P4`', 'P1 outage or data loss · P2 major feature broken · P3 minor, workaround exists · P4 cosmetic');
+  if (value === undefined) throw missingSeverity();
   const severity = parseSeverity(value);
   if (!severity) throw usageError(`unknown severity \`${value}\``, 'use P1, P2, P3 or P4');
   return severity;
 }
+
+const missingSeverity = () =>
+  usageError('`incident start` needs `--severity P1..P4`', 'P1 outage or data loss · P2 major feature broken · P3 minor, workaround exists · P4 cosmetic');
 
 /** `--detected-at 2026-11-22T03:00:00Z`, or how long ago: `--detected-at 20m`. */
 export function parseDetectedAt(value: string, nowMs: number): number {
