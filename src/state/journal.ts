@@ -21,7 +21,9 @@ type StepOutputEvent = Extract<RunEvent, { type: 'step.output' | 'step.progress'
 
 interface StepOutputState {
   headUsed: number;
+  /** The kept tail is `tail.slice(tailStart)`: dropping from the front is O(1), compacted now and then. */
   tail: StepOutputEvent[];
+  tailStart: number;
   tailUsed: number;
   droppedLines: number;
   droppedChars: number;
@@ -104,24 +106,29 @@ export class JournalSink implements EventSink {
     const size = textOf(event).length;
     let state = this.#steps.get(event.step);
     if (!state) {
-      state = { headUsed: 0, tail: [], tailUsed: 0, droppedLines: 0, droppedChars: 0 };
+      state = { headUsed: 0, tail: [], tailStart: 0, tailUsed: 0, droppedLines: 0, droppedChars: 0 };
       this.#steps.set(event.step, state);
     }
-    if (state.headUsed + size <= this.#headChars && state.tail.length === 0) {
+    if (state.headUsed + size <= this.#headChars && state.tail.length === state.tailStart) {
       state.headUsed += size;
       this.#buffer.push(event);
       return;
     }
     state.tail.push(event);
     state.tailUsed += size;
-    while (state.tailUsed > this.#tailChars && state.tail.length > 0) {
-      const dropped = state.tail.shift() as StepOutputEvent;
+    while (state.tailUsed > this.#tailChars && state.tailStart < state.tail.length) {
+      const dropped = state.tail[state.tailStart] as StepOutputEvent;
+      state.tailStart += 1;
       const droppedSize = textOf(dropped).length;
       state.tailUsed -= droppedSize;
       state.droppedLines += 1;
       state.droppedChars += droppedSize;
       state.firstDroppedSeq ??= dropped.seq;
       state.firstDroppedTs ??= dropped.ts;
+    }
+    if (state.tailStart > 1024 && state.tailStart * 2 > state.tail.length) {
+      state.tail = state.tail.slice(state.tailStart);
+      state.tailStart = 0;
     }
   }
 
@@ -141,7 +148,7 @@ export class JournalSink implements EventSink {
         ts: state.firstDroppedTs ?? new Date().toISOString(),
       });
     }
-    this.#buffer.push(...state.tail);
+    for (let i = state.tailStart; i < state.tail.length; i++) this.#buffer.push(state.tail[i] as StepOutputEvent);
   }
 
   #flush(): void {
