@@ -58,8 +58,17 @@ function checkReference(ref: Reference, site: ExpressionSite, ctx: RuleContext, 
   switch (ref.root) {
     case 'params':
       return member(runbook.params.map((p) => p.name), 'params', 'unknown-param');
-    case 'vars':
-      return member(Object.keys(runbook.vars), 'vars', 'unknown-var');
+    case 'vars': {
+      const names = Object.keys(runbook.vars);
+      const unknown = member(names, 'vars', 'unknown-var');
+      if (unknown || first === undefined || site.path[0] !== 'vars') return unknown;
+      const reader = String(site.path[1]);
+      // vars are evaluated top to bottom: each may read only the ones above it.
+      if (names.indexOf(first) >= names.indexOf(reader)) {
+        return { code: 'var-order', message: `var \`${reader}\` reads \`vars.${first}\`, which ${first === reader ? 'is itself' : 'is defined after it'}`, hint: 'vars are evaluated top to bottom; move it above, or compute it from params' };
+      }
+      return undefined;
+    }
     case 'secrets':
       return member(runbook.secrets.map((s) => s.name), 'secrets', 'unknown-secret');
     case 'environment':

@@ -137,6 +137,9 @@ const EXPECTED: Record<string, string[]> = {
   'unterminated-expression.yaml': [
     "6:17 error bad-expression: unterminated `${{`: add the closing `}}`",
   ],
+  'var-order.yaml': [
+    "5:21 error var-order: var `url` reads `vars.host`, which is defined after it (vars are evaluated top to bottom; move it above, or compute it from params)",
+  ],
   'wrong-api-version.yaml': [
     "1:13 error not-allowed: `apiVersion` must be one of opsctl/v1, not `opsctl/v2` (did you mean `opsctl/v1`?)",
   ],
