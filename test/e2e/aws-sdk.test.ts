@@ -105,6 +105,21 @@ describe('RDS through the SDK (query protocol, XML)', () => {
     expect(fake.operations('rds')).toEqual(['CreateDBSnapshot', 'DescribeDBSnapshots', 'DescribeDBSnapshots', 'DescribeDBSnapshots']);
   });
 
+  it('a retried snapshot adopts the one an earlier attempt made; a name taken by another instance fails', async () => {
+    fake.addInstance('db1');
+    fake.addInstance('db2');
+    const impl = await load('rds.snapshot');
+    const first = await impl.run({ instance: 'db1', snapshot: 'nightly-1', wait: false }, ctx());
+    expect(first).toMatchObject({ type: 'success', outputs: { status: 'creating' } });
+    const c = ctx();
+    const again = await impl.run({ instance: 'db1', snapshot: 'nightly-1', poll_interval: '10ms' }, c);
+    expect(again).toMatchObject({ type: 'success', outputs: { status: 'available' } });
+    expect(c.recorded.progress[0]).toBe('snapshot nightly-1 of db1 already exists (an earlier attempt made it); using it');
+    const clash = await impl.run({ instance: 'db2', snapshot: 'nightly-1' }, ctx());
+    expect(clash).toMatchObject({ type: 'failure', errorKind: 'DBSnapshotAlreadyExistsFault' });
+    expect(message(clash)).toContain('RDS CreateDBSnapshot (instance `db2`, snapshot `nightly-1`): DBSnapshotAlreadyExistsFault: Cannot create the snapshot because a snapshot with the identifier nightly-1 already exists.');
+  });
+
   it('maps a missing instance to a message with the fix', async () => {
     const outcome = await (await load('rds.reboot')).run({ instance: 'nope' }, ctx());
     expect(outcome).toMatchObject({ type: 'failure', reason: 'aws-error', errorKind: 'DBInstanceNotFoundFault' });

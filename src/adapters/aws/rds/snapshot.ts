@@ -1,6 +1,6 @@
 import { CreateDBSnapshotCommand, DescribeDBSnapshotsCommand, type DBSnapshot, type RDSClient } from '@aws-sdk/client-rds';
 import type { ActionContext, ActionImpl, PlanContext, PlanDescription } from '../../types';
-import { attempt, guarded, json, planReadProblem } from '../call';
+import { attempt, AwsCallError, guarded, json, planReadProblem } from '../call';
 import { InputError, optObject, str, type Input } from '../input';
 import { success } from '../outcome';
 import { poll, type PollCheck, type PollResult } from '../poll';
@@ -57,6 +57,24 @@ export function waitSnapshotAvailable(client: RDSClient, ctx: ActionContext, id:
   });
 }
 
+/**
+ * CreateDBSnapshot; when a snapshot of the same instance already exists under that name (a retry
+ * or a resumed run created it), wait for that one instead of failing.
+ */
+async function createOrAdopt(client: RDSClient, input: ReturnType<typeof parse>, ctx: ActionContext): Promise<DBSnapshot> {
+  const doing = `RDS CreateDBSnapshot (instance \`${input.instance}\`, snapshot \`${input.snapshot}\`)`;
+  try {
+    const created = await client.send(new CreateDBSnapshotCommand({ DBInstanceIdentifier: input.instance, DBSnapshotIdentifier: input.snapshot, ...(input.tags.length ? { Tags: input.tags } : {}) }), { abortSignal: ctx.signal });
+    return created.DBSnapshot ?? {};
+  } catch (error) {
+    if ((error as { name?: string }).name !== 'DBSnapshotAlreadyExistsFault') throw new AwsCallError(doing, error);
+    const existing = await readSnapshot(client, input.snapshot, ctx.signal);
+    if (existing?.DBInstanceIdentifier !== input.instance) throw new AwsCallError(doing, error);
+    ctx.progress(`snapshot ${input.snapshot} of ${input.instance} already exists (an earlier attempt made it); using it`);
+    return existing;
+  }
+}
+
 export const rdsSnapshotImpl: ActionImpl = {
   async plan(raw, ctx: PlanContext): Promise<PlanDescription> {
     if (hasUnknown(raw)) return deferredPlan(`RDS CreateDBSnapshot: ${v(raw.instance)} → ${v(raw.snapshot)}`, raw);
@@ -82,10 +100,7 @@ export const rdsSnapshotImpl: ActionImpl = {
     guarded('rds.snapshot', ctx, async () => {
       const input = parse(raw);
       const client = rdsClient(ctx);
-      const created = await attempt(`RDS CreateDBSnapshot (instance \`${input.instance}\`, snapshot \`${input.snapshot}\`)`, () =>
-        client.send(new CreateDBSnapshotCommand({ DBInstanceIdentifier: input.instance, DBSnapshotIdentifier: input.snapshot, ...(input.tags.length ? { Tags: input.tags } : {}) }), { abortSignal: ctx.signal }),
-      );
-      const snap = created.DBSnapshot ?? {};
+      const snap = await createOrAdopt(client, input, ctx);
       const outputs = (s: DBSnapshot) => ({ snapshot: s.DBSnapshotIdentifier ?? input.snapshot, snapshot_arn: s.DBSnapshotArn, status: s.Status, instance: input.instance, percent_progress: s.PercentProgress });
       ctx.progress(`snapshot ${input.snapshot}: ${snap.Status ?? 'creating'}`);
       if (!input.wait) return success(outputs(snap), { result: snap });
