@@ -83,6 +83,14 @@ describe.skipIf(!available)('backup then restore through the shipped runbooks (r
     psql(DB, "delete from orders where id % 3 = 0; update orders set note = 'tampered' where id < 50; drop table audit");
     expect(psql(DB, FINGERPRINT)).not.toBe(before);
 
+    // The plan runs the reads: the gate names the database as the server reports it, and the
+    // URL (a secret param: it may hold a password) is never shown.
+    const plan = await runOpsctl(['plan', 'restore', '-p', `database=${URL}`, '-p', `backup=${archive}`, '-p', `dir=${backups}`, '--output', 'plain'], { cwd: project.dir, env: { CI: '1' }, timeoutMs: 60_000 });
+    expect(plan.code).toBe(0);
+    expect(plan.stdout).toContain(`needs confirmation: Restore ${join(backups, archive)} into database ${DB} on 127.0.0.1:5432 as postgres`);
+    expect(plan.stdout).not.toContain('postgres://');
+    expect(psql(DB, 'select count(*) from orders')).toBe(String(2500 - Math.floor(2500 / 3)));
+
     // Without --yes or --approve there is no terminal to confirm: exit 3 and nothing restored.
     const refused = await runOpsctl(['restore', '-p', `database=${URL}`, '--backup', archive, '-p', `dir=${backups}`], { cwd: project.dir, env: { CI: '1' }, timeoutMs: 60_000 });
     expect(refused.code).toBe(3);
