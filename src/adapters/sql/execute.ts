@@ -54,15 +54,26 @@ export async function executeQuery(request: QueryRequest): Promise<QueryOutcome>
   client.on('error', () => undefined);
   if (signal.aborted) return { type: 'aborted', rolledBack: false };
 
-  const stopConnecting = () => void client.end().catch(() => undefined);
-  signal.addEventListener('abort', stopConnecting, { once: true });
+  // An abort while connecting returns at once; the connection, when it comes, is closed.
+  const connecting = client.connect();
+  let onAbort: () => void = () => undefined;
+  const aborted = new Promise<'aborted'>((resolve) => {
+    onAbort = () => resolve('aborted');
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
   try {
-    await client.connect();
+    if ((await Promise.race([connecting.then(() => 'connected' as const), aborted])) === 'aborted') {
+      void connecting.then(
+        () => client.end(),
+        () => undefined,
+      );
+      return { type: 'aborted', rolledBack: false };
+    }
   } catch (error) {
     await client.end().catch(() => undefined);
     return signal.aborted ? { type: 'aborted', rolledBack: false } : { type: 'connect-failed', error };
   } finally {
-    signal.removeEventListener('abort', stopConnecting);
+    signal.removeEventListener('abort', onAbort);
   }
 
   let pid = 0;
@@ -97,7 +108,7 @@ export async function executeQuery(request: QueryRequest): Promise<QueryOutcome>
   } catch (error) {
     busy.running = false;
     const rolledBack = inTransaction ? await rollback(client) : false;
-    if (signal.aborted) return { type: 'aborted', server: { pid, cancelled: (await cancelling) ?? false }, rolledBack };
+    if (signal.aborted) return { type: 'aborted', ...(pid ? { server: { pid, cancelled: (await cancelling) ?? false } } : {}), rolledBack };
     return { type: 'query-failed', error, rolledBack };
   } finally {
     busy.running = false;

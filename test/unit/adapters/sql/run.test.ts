@@ -170,6 +170,19 @@ describePg('sql adapter against the real server', () => {
     expect(await active()).toEqual([]);
   });
 
+  it('leaves nothing running on the server whenever the abort comes (connecting, setting up, querying)', async () => {
+    for (const delay of [0, 2, 10, 30, 60]) {
+      const controller = new AbortController();
+      const runId = uniqueName('race');
+      const pending = run({ database: 'main', query: 'SELECT pg_sleep(30)', transaction: delay % 2 === 0 }, { signal: controller.signal, runId });
+      setTimeout(() => controller.abort(new Error('interrupted')), delay);
+      const outcome = failed(await pending);
+      expect(outcome.reason).toBe('cancelled');
+      const left = await adminQuery(`SELECT pid FROM pg_stat_activity WHERE application_name LIKE $1 AND state <> 'idle'`, [`opsctl ${runId}%`]);
+      expect(left).toEqual([]);
+    }
+  });
+
   it('reports a timeout when the engine aborts with TimeoutError', async () => {
     const controller = new AbortController();
     const pending = run({ database: 'main', query: 'SELECT pg_sleep(30)' }, { signal: controller.signal });
