@@ -9,6 +9,8 @@ export interface JournalOptions {
   readonly headChars?: number;
   /** Output kept from the end of each step, in characters. */
   readonly tailChars?: number;
+  /** Lines kept at each end (short lines cost mostly JSON envelope, so characters alone do not bound the file). */
+  readonly maxLines?: number;
   /** Output of a long step is written at least this often (ms), even between transitions. */
   readonly flushEveryMs?: number;
   /** Keep the run record's status, end time and approvals in step with the events. */
@@ -21,6 +23,7 @@ type StepOutputEvent = Extract<RunEvent, { type: 'step.output' | 'step.progress'
 
 interface StepOutputState {
   headUsed: number;
+  headLines: number;
   /** The kept tail is `tail.slice(tailStart)`: dropping from the front is O(1), compacted now and then. */
   tail: StepOutputEvent[];
   tailStart: number;
@@ -45,6 +48,7 @@ export class JournalSink implements EventSink {
   readonly #options: JournalOptions;
   readonly #headChars: number;
   readonly #tailChars: number;
+  readonly #maxLines: number;
   #buffer: RunEvent[] = [];
   readonly #steps = new Map<string, StepOutputState>();
   #chain: Promise<void> = Promise.resolve();
@@ -58,6 +62,7 @@ export class JournalSink implements EventSink {
     this.#options = options;
     this.#headChars = options.headChars ?? 64 * KiB;
     this.#tailChars = options.tailChars ?? 64 * KiB;
+    this.#maxLines = options.maxLines ?? 1000;
   }
 
   /** The status of `run.finished`, once it was emitted. */
@@ -106,17 +111,18 @@ export class JournalSink implements EventSink {
     const size = textOf(event).length;
     let state = this.#steps.get(event.step);
     if (!state) {
-      state = { headUsed: 0, tail: [], tailStart: 0, tailUsed: 0, droppedLines: 0, droppedChars: 0 };
+      state = { headUsed: 0, headLines: 0, tail: [], tailStart: 0, tailUsed: 0, droppedLines: 0, droppedChars: 0 };
       this.#steps.set(event.step, state);
     }
-    if (state.headUsed + size <= this.#headChars && state.tail.length === state.tailStart) {
+    if (state.headUsed + size <= this.#headChars && state.headLines < this.#maxLines && state.tail.length === state.tailStart) {
       state.headUsed += size;
+      state.headLines += 1;
       this.#buffer.push(event);
       return;
     }
     state.tail.push(event);
     state.tailUsed += size;
-    while (state.tailUsed > this.#tailChars && state.tailStart < state.tail.length) {
+    while ((state.tailUsed > this.#tailChars || state.tail.length - state.tailStart > this.#maxLines) && state.tailStart < state.tail.length) {
       const dropped = state.tail[state.tailStart] as StepOutputEvent;
       state.tailStart += 1;
       const droppedSize = textOf(dropped).length;
@@ -142,7 +148,7 @@ export class JournalSink implements EventSink {
         type: 'log',
         step,
         level: 'warn',
-        message: `output truncated: ${state.droppedLines} line${state.droppedLines === 1 ? '' : 's'} (${formatSize(state.droppedChars)}) not journaled; the first ${formatSize(this.#headChars)} and the last ${formatSize(this.#tailChars)} are kept`,
+        message: `output truncated: ${state.droppedLines} line${state.droppedLines === 1 ? '' : 's'} (${formatSize(state.droppedChars)}) not journaled; the first and the last ${formatSize(this.#headChars)} (at most ${this.#maxLines} lines each) are kept`,
         runId: this.#options.runId,
         seq: state.firstDroppedSeq ?? 0,
         ts: state.firstDroppedTs ?? new Date().toISOString(),
