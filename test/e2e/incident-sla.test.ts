@@ -51,6 +51,10 @@ describe('incident SLA and escalation with an injected clock', () => {
     expect(early.stdout).toContain('escalation: operations (level 0) · next: development in 20m (at 03:30:00Z)');
     expect(early.stdout).not.toContain('BREACH');
 
+    const reached = await opsctl(['status'], 44);
+    expect(reached.stderr).toBe(`escalation: ${id} has reached development; bring them in (see \`opsctl incident status\`)\n`);
+    expect(reached.stdout).toContain('escalation: development (level 1)');
+
     const escalated = JSON.parse((await opsctl(['status', '--output', 'json'], 45)).stdout) as StatusJson;
     expect(escalated.type).toBe('incident.status');
     expect(escalated.elapsedMs).toEqual(about(45 * 60_000));
@@ -60,6 +64,7 @@ describe('incident SLA and escalation with an injected clock', () => {
     expect(escalated.breached).toEqual([]);
 
     const late = await opsctl(['status'], 70);
+    expect(late.stderr).toBe('');
     expect(late.stdout).toContain('resolve within 1h: BREACHED 10m ago (was due 04:00:00Z)');
     expect(late.stdout).toContain('BREACH: resolve target of 1h exceeded by 10m');
     expect(late.stdout).toContain('escalation: development (level 1) · next: management in 50m');

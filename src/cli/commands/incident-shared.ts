@@ -1,3 +1,4 @@
+import pc from 'picocolors';
 import { loadConfig } from '../../config/load';
 import type { Config } from '../../config/model';
 import type { IncidentDeps } from '../../incident/actions';
@@ -43,7 +44,10 @@ export async function withIncidentSession<T>(output: string | undefined, fn: (se
  */
 export async function targetIncident(session: IncidentSession, id: string | undefined): Promise<Incident> {
   const incident = await selectIncident(session.store, id);
-  await recordEscalations(session, incident);
+  const reached = await recordEscalations(session, incident);
+  if (reached.length > 0 && session.format !== 'json') {
+    process.stderr.write(`escalation: ${incident.id} has reached ${reached.join(', then ')}; bring them in (see \`opsctl incident status\`)\n`);
+  }
   return incident;
 }
 
@@ -64,7 +68,18 @@ export function printLines(lines: readonly string[]): void {
 export function printStatus(session: IncidentSession, incident: Incident): void {
   const status = statusOf(session, incident);
   if (session.format === 'json') printJson({ type: 'incident.status', ...status });
-  else printLines(statusLines(status));
+  else printLines(session.format === 'pretty' ? paintStatus(statusLines(status)) : statusLines(status));
+}
+
+/** Pretty output: the headline bold, breaches red, the next action in view. Honours NO_COLOR. */
+function paintStatus(lines: readonly string[]): string[] {
+  const c = pc.createColors(Boolean(process.stdout.isTTY) && !process.env.NO_COLOR);
+  return lines.map((line, index) => {
+    if (index === 0) return c.bold(line);
+    if (line.startsWith('BREACH')) return c.red(c.bold(line));
+    if (line.startsWith('next:')) return c.cyan(line);
+    return line;
+  });
 }
 
 /** Guided mode's one-line header (stderr, so stdout stays the run's own output). */
