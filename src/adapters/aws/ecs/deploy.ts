@@ -84,19 +84,22 @@ export const ecsDeployImpl: ActionImpl = {
       const input = parse(raw);
       const client = ecsClient(ctx);
       const before = await describeService(client, input.cluster, input.service, ctx);
-      const previous = before.taskDefinition ?? '';
-      let target = input.taskDefinition ?? previous;
+      // A retry after UpdateService finds its own revision live: the one being replaced is the older
+      // deployment still draining, and that is what undo must go back to.
+      const draining = before.deployments?.find((d) => d.status === 'ACTIVE' && d.taskDefinition !== before.taskDefinition)?.taskDefinition;
+      const current = before.taskDefinition ?? '';
+      let target = input.taskDefinition ?? current;
       if (input.image) {
-        const current = await readTaskDefinition(client, previous, ctx.signal);
-        const container = pickContainer(current.td, input.container);
-        if (!sameImage(current.td, container, input.image)) {
-          const registered = await attempt(`ECS RegisterTaskDefinition (family \`${current.td.family}\`)`, () =>
-            client.send(new RegisterTaskDefinitionCommand(nextRevision(current.td, current.tags, input.image ?? '', container)), { abortSignal: ctx.signal }),
+        const live = await readTaskDefinition(client, current, ctx.signal);
+        const container = pickContainer(live.td, input.container);
+        if (!sameImage(live.td, container, input.image)) {
+          const registered = await attempt(`ECS RegisterTaskDefinition (family \`${live.td.family}\`)`, () =>
+            client.send(new RegisterTaskDefinitionCommand(nextRevision(live.td, live.tags, input.image ?? '', container)), { abortSignal: ctx.signal }),
           );
           target = registered.taskDefinition?.taskDefinitionArn ?? target;
           ctx.progress(`registered ${shortTd(target)} (container ${container}: ${input.image})`);
         } else {
-          ctx.progress(`container ${container} already runs ${input.image}; keeping ${shortTd(previous)}`);
+          ctx.progress(`container ${container} already runs ${input.image}; keeping ${shortTd(current)}`);
         }
       }
       const updated = await attempt(`ECS UpdateService (cluster \`${input.cluster}\`, service \`${input.service}\`)`, () =>
@@ -105,6 +108,7 @@ export const ecsDeployImpl: ActionImpl = {
       const deployed = updated.service?.taskDefinition ?? target;
       const deploymentId = updated.service?.deployments?.find((d) => d.status === 'PRIMARY')?.id;
       ctx.progress(`service ${input.service} updated to ${shortTd(deployed)}${deploymentId ? ` (deployment ${deploymentId})` : ''}`);
+      const previous = deployed === current && draining ? draining : current;
       const undoFacts = { cluster: input.cluster, service: input.service, previous_task_definition: previous };
       const outputs = {
         task_definition: deployed,

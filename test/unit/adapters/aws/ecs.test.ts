@@ -99,6 +99,16 @@ describe('ecs.deploy', () => {
     expect(impl.undo?.(input, facts)).toEqual({ kind: 'ecs.deploy', input: { cluster: 'prod', service: 'api', task_definition: TD41, max_wait: '5m' } });
   });
 
+  it('a retry that finds its own revision live keeps the draining revision as the one to undo to', async () => {
+    const rolling = service([deployment({ runningCount: 1 }), deployment({ id: 'ecs-svc/old', status: 'ACTIVE', taskDefinition: TD41, runningCount: 1 })]);
+    ecs.on(DescribeServicesCommand).resolvesOnce({ services: [rolling] }).resolves({ services: [service([deployment({ runningCount: 2, rolloutState: 'COMPLETED' })])] });
+    ecs.on(DescribeTaskDefinitionCommand).resolves({ taskDefinition: { ...taskDefinition, taskDefinitionArn: TD42, revision: 42, containerDefinitions: [{ name: 'api', image: 'registry/api:1.2.3' }] } });
+    ecs.on(UpdateServiceCommand).resolves({ service: rolling });
+    const outcome = await (await load('ecs.deploy')).run({ cluster: 'prod', service: 'api', image: 'registry/api:1.2.3' }, ctx());
+    expect(ecs.commandCalls(RegisterTaskDefinitionCommand)).toHaveLength(0);
+    expect(outcome).toMatchObject({ type: 'success', undoFacts: { previous_task_definition: TD41 } });
+  });
+
   it('explains a circuit-breaker rollback with the rollout reason, service events and stopped tasks', async () => {
     ecs
       .on(DescribeServicesCommand)
