@@ -11,7 +11,7 @@ import { runRecord } from './store-contract';
 const dirs: string[] = [];
 afterAll(() => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
 
-async function setup(options: { headChars?: number; tailChars?: number; updateRecord?: boolean } = {}) {
+async function setup(options: { headChars?: number; tailChars?: number; maxLines?: number; updateRecord?: boolean } = {}) {
   const dir = await mkdtemp(join(tmpdir(), 'opsctl-journal-'));
   dirs.push(dir);
   const store = new FileStore({ dir: join(dir, '.opsctl') });
@@ -103,6 +103,14 @@ describe('JournalSink', () => {
     const note = events.find((e) => e.type === 'log');
     expect(note).toMatchObject({ step: 'big', level: 'warn', message: expect.stringContaining('99980 lines') });
     expect(events.at(-1)?.type).toBe('step.succeeded');
+  });
+
+  it('caps the number of lines too, so short lines cannot swell the journal', async () => {
+    const { store, runId, journal, emit } = await setup({ maxLines: 3 });
+    for (let i = 0; i < 100; i++) emit({ type: 'step.output', step: 'a', stream: 'stdout', text: String(i) });
+    await journal.close();
+    const texts = (await store.readEvents(runId)).flatMap((e) => (e.type === 'step.output' ? [e.text] : []));
+    expect(texts).toEqual(['0', '1', '2', '97', '98', '99']);
   });
 
   it('caps each step on its own', async () => {
