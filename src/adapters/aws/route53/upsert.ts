@@ -21,7 +21,7 @@ export const route53UpsertImpl: ActionImpl = {
         const client = route53Client(ctx);
         const zoneId = await resolveZone(client, zoneOf(raw), ctx);
         const before = await findRecord(client, zoneId, recordKey(raw), ctx);
-        const same = before && json(before) === json(after);
+        const same = before !== undefined && showRecord(before) === showRecord(after);
         return { summary, details: [`now:   ${showRecord(before)}`, `after: ${showRecord(after)}${same ? ' (no change)' : ''}`, change, syncLine(w)] };
       } catch (error) {
         return { summary, details: [planReadProblem(error, ctx), `after: ${showRecord(after)}`, change, syncLine(w)] };

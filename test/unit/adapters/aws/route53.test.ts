@@ -69,6 +69,16 @@ describe('route53.upsert', () => {
     expect(r53.commandCalls(ChangeResourceRecordSetsCommand)).toHaveLength(0);
   });
 
+  it('plans an upsert that changes nothing as such, and under --no-checks reads nothing', async () => {
+    r53.on(ListResourceRecordSetsCommand).resolves({ ResourceRecordSets: [{ ResourceRecords: [{ Value: 'lb-old.example.com' }], TTL: 300, Type: 'CNAME', Name: 'api.example.com.' }], IsTruncated: false, MaxItems: 100 });
+    const impl = await load('route53.upsert');
+    const input = { zone: 'Z123ABC', name: 'api.example.com', type: 'CNAME', ttl: 300, values: ['lb-old.example.com'] };
+    expect((await impl.plan(input, ctx())).details?.[1]).toBe('after: api.example.com. CNAME ttl 300 [lb-old.example.com] (no change)');
+    r53.reset();
+    expect((await impl.plan(input, ctx({ noChecks: true }))).details?.[0]).toBe('now: not read (--no-checks)');
+    expect(r53.calls()).toHaveLength(0);
+  });
+
   it('quotes TXT values and rejects weight without set_identifier', async () => {
     r53.on(ListResourceRecordSetsCommand).resolves({ ResourceRecordSets: [], IsTruncated: false, MaxItems: 100 });
     r53.on(ChangeResourceRecordSetsCommand).resolves({ ChangeInfo: { Id: 'C3', Status: 'INSYNC', SubmittedAt: new Date() } });
