@@ -10,7 +10,7 @@ import { loadRunbookFile } from '../../runbook/load';
 import { formatDiagnostics, summarize } from '../../runbook/print-diagnostics';
 import { findRunbooks, resolveRunbook } from '../../runbook/search';
 import { displayPath } from '../../runbook/source-file';
-import { usageError } from '../../util/errors';
+import { OpsctlError, usageError } from '../../util/errors';
 import { ExitCode } from '../exit-codes';
 import { loaderOutput, useColor } from './output-format';
 
@@ -34,9 +34,10 @@ export default async function validate(targets: readonly string[], options: Vali
   const output = loaderOutput(options.output);
   const config = await loadConfig();
   if (options.env !== undefined) checkEnvironment(options.env, config);
-  const files = targets.length ? await expandTargets(targets, config) : (await findRunbooks(config)).filter((e) => !e.shadowed).map((e) => e.path);
+  const expanded = targets.length ? await expandTargets(targets, config) : { files: (await findRunbooks(config)).filter((e) => !e.shadowed).map((e) => e.path), missing: [] };
+  const files = expanded.files;
   const registry = createRegistry();
-  const results: FileResult[] = [];
+  const results: FileResult[] = [...expanded.missing];
   for (const file of files) {
     const loaded = await loadRunbookFile(file, { registry, config, ...(options.env !== undefined ? { environment: options.env } : {}) });
     results.push({ path: displayPath(file), ok: loaded.ok, diagnostics: loaded.diagnostics, ...(loaded.ok ? { name: loaded.graph.runbook.name } : {}) });
@@ -62,8 +63,9 @@ function checkEnvironment(name: string, config: Config): void {
 }
 
 /** Files stay files, folders become the runbook files under them, names resolve through the search path. */
-async function expandTargets(targets: readonly string[], config: Config): Promise<string[]> {
-  const out: string[] = [];
+async function expandTargets(targets: readonly string[], config: Config): Promise<{ files: string[]; missing: FileResult[] }> {
+  const files: string[] = [];
+  const missing: FileResult[] = [];
   for (const target of targets) {
     const absolute = resolve(target);
     let isDir = false;
@@ -72,10 +74,19 @@ async function expandTargets(targets: readonly string[], config: Config): Promis
     } catch {
       // not on disk: maybe a runbook name
     }
-    if (isDir) out.push(...(await yamlUnder(absolute)));
-    else out.push(await resolveRunbook(target, config).catch(() => absolute));
+    if (isDir) {
+      files.push(...(await yamlUnder(absolute)));
+      continue;
+    }
+    try {
+      files.push(await resolveRunbook(target, config));
+    } catch (error) {
+      if (!(error instanceof OpsctlError)) throw error;
+      const range = { file: target, line: 1, col: 1, offset: 0, endOffset: 0 };
+      missing.push({ path: target, ok: false, diagnostics: [{ severity: 'error', code: 'not-found', message: error.message, range, ...(error.hint ? { hint: error.hint } : {}) }] });
+    }
   }
-  return [...new Set(out)];
+  return { files: [...new Set(files)], missing };
 }
 
 async function yamlUnder(dir: string): Promise<string[]> {
