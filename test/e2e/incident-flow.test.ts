@@ -206,14 +206,41 @@ describe('start runs the severity’s runbook', () => {
     expect(status.incident.runIds).toHaveLength(1);
   });
 
-  it('without a terminal, a human step of the shipped runbook fails with the flag to pass, and the incident stays open', async () => {
+  it('without a terminal, the shipped runbook stops before its first step and names the human steps to approve', async () => {
     const dir = project();
     const result = await runOpsctl(['-C', dir, 'incident', 'start', '--severity', 'P4', '--title', 'Typo on the pricing page'], { env: { CI: '1' } });
-    expect(result.code).not.toBe(0);
-    expect(result.stdout).toContain('run incident-p4');
-    expect(result.stderr).toContain('there is no terminal');
-    expect(result.stderr).toContain('--approve acknowledge');
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain('nothing was run. Pass --approve acknowledge --approve assess --approve ticket --approve verify');
     const list = lines((await runOpsctl(['-C', dir, 'incident', 'list', '--output', 'json'], { env: { CI: '1' } })).stdout)[0] as Json;
     expect(list.incidents).toEqual([expect.objectContaining({ status: 'open', severity: 'P4' })]);
+  });
+
+  it('runs the shipped incident-p4 with its human steps approved by flag and the team told through notify', async () => {
+    const received: Json[] = [];
+    server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      req.on('end', () => {
+        received.push(JSON.parse(body) as Json);
+        res.writeHead(200).end('ok');
+      });
+    });
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as AddressInfo).port;
+    const dir = project(`notify: { webhook: "http://127.0.0.1:${port}/hook" }\n`);
+    const approve = ['acknowledge', 'assess', 'ticket', 'verify'].flatMap((step) => ['--approve', step]);
+    const result = await runOpsctl(['-C', dir, 'incident', 'start', '--severity', 'P4', '--title', 'Logo misaligned', '--commander', 'dana', ...approve, '--output', 'json'], {
+      env: { OPSCTL_USER: 'ana@example.com', CI: '1' },
+    });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const out = lines(result.stdout);
+    const id = out[0]?.incident.id as string;
+    expect(out.find((e) => e.type === 'run.finished')?.status).toBe('succeeded');
+    expect(received.map((r) => r.text)).toEqual([`P4 ${id}: Logo misaligned, fix scheduled (owner dana).`]);
+    const pm = lines((await runOpsctl(['-C', dir, 'incident', 'postmortem', '--output', 'json'], { env: { CI: '1' } })).stdout)[0]?.postmortem as Json;
+    const texts = (pm.timeline as Json[]).map((t) => `${t.actor} ${t.text}`);
+    expect(texts).toEqual(expect.arrayContaining([expect.stringMatching(/^ana@example\.com `acknowledge` succeeded in \S+ — marked done with --approve acknowledge by ana@example\.com$/)]));
+    expect(texts.some((t) => t.startsWith('ana@example.com `notify_team` succeeded'))).toBe(true);
   });
 });
