@@ -9,13 +9,15 @@ import { adminQuery, describePg, uniqueName, urlWithSchema } from '../support/pg
  */
 describePg('two opsctl processes sharing the postgres state backend', () => {
   const schema = uniqueName('opsctl_e2e');
+  // One folder names the URL, the other reads it from the environment, as DESIGN.md §7 shows.
   const config = `runbooks: [./runbooks]\nstate: { backend: postgres, url: "${urlWithSchema(schema)}" }\n`;
+  const configFromEnv = 'runbooks: [./runbooks]\nstate: { backend: postgres, url: "${{ env.OPSCTL_DATABASE_URL }}" }\n';
   const slow = (title: string) =>
     `apiVersion: opsctl/v1\nkind: Runbook\nname: slow\ntitle: ${title}\nlock: team-maintenance\nparams:\n  hold: { type: string, default: 0s }\nsteps:\n  - id: hold\n    wait: \${{ params.hold }}\n`;
   const hello = (name: string) => `apiVersion: opsctl/v1\nkind: Runbook\nname: ${name}\ntitle: Say hello\nsteps:\n  - id: say\n    log: hello from ${name}\n`;
   const a = tempProject({ 'opsctl.yaml': config, 'runbooks/hello.yaml': hello('hello-a'), 'runbooks/slow.yaml': slow('Slow A') });
-  const b = tempProject({ 'opsctl.yaml': config, 'runbooks/hello.yaml': hello('hello-b'), 'runbooks/slow.yaml': slow('Slow B') });
-  const env = { OPSCTL_USER: 'e2e@example.com' };
+  const b = tempProject({ 'opsctl.yaml': configFromEnv, 'runbooks/hello.yaml': hello('hello-b'), 'runbooks/slow.yaml': slow('Slow B') });
+  const env = { OPSCTL_USER: 'e2e@example.com', OPSCTL_DATABASE_URL: urlWithSchema(schema) };
 
   afterAll(async () => {
     a.cleanup();

@@ -9,7 +9,7 @@ describePg('sql steps and the PostgreSQL checks through opsctl', () => {
   const schema = uniqueName('opsctl_e2e_sql');
   const marker = uniqueName('marker');
   const project = tempProject({
-    'opsctl.yaml': `runbooks: [./runbooks]\ndatabases:\n  main: { url: "${PG_URL}" }\n`,
+    'opsctl.yaml': 'runbooks: [./runbooks]\ndatabases:\n  main: { url: "${{ env.TEST_PG_URL }}" }\n',
     'runbooks/rename.yaml': `apiVersion: opsctl/v1
 kind: Runbook
 name: rename
@@ -51,7 +51,7 @@ steps:
     sql: { database: main, query: "SELECT pg_sleep(60) AS slept -- ${marker}" }
 `,
   });
-  const env = { TEST_TOKEN: 'tok-9f8e7d6c5b' };
+  const env = { TEST_PG_URL: PG_URL, TEST_TOKEN: 'tok-9f8e7d6c5b' };
 
   beforeAll(async () => {
     await adminQuery(`CREATE SCHEMA ${schema}`);
