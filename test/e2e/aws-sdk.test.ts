@@ -120,6 +120,17 @@ describe('RDS through the SDK (query protocol, XML)', () => {
     expect(message(clash)).toContain('RDS CreateDBSnapshot (instance `db2`, snapshot `nightly-1`): DBSnapshotAlreadyExistsFault: Cannot create the snapshot because a snapshot with the identifier nightly-1 already exists.');
   });
 
+  it('the aws action calls any operation and waits where it knows how: DeleteDBInstance until gone', async () => {
+    fake.addInstance('restored-1');
+    const c = ctx();
+    const outcome = await (await load('aws')).run({ service: 'rds', operation: 'delete-db-instance', input: { DBInstanceIdentifier: 'restored-1', SkipFinalSnapshot: true }, poll_interval: '10ms' }, c);
+    expect(message(outcome)).toBe('');
+    expect(outcome).toMatchObject({ type: 'success', outputs: { response: { DBInstance: { DBInstanceIdentifier: 'restored-1', DBInstanceStatus: 'deleting' } } } });
+    expect(fake.log[0]).toMatchObject({ operation: 'DeleteDBInstance', input: { DBInstanceIdentifier: 'restored-1', SkipFinalSnapshot: 'true' } });
+    expect(c.recorded.progress).toEqual(['instance restored-1: deleting']);
+    expect(fake.instances.has('restored-1')).toBe(false);
+  });
+
   it('maps a missing instance to a message with the fix', async () => {
     const outcome = await (await load('rds.reboot')).run({ instance: 'nope' }, ctx());
     expect(outcome).toMatchObject({ type: 'failure', reason: 'aws-error', errorKind: 'DBInstanceNotFoundFault' });

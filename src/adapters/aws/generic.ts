@@ -4,7 +4,7 @@ import { attempt, guarded, json, planReadProblem } from './call';
 import { durationMs, InputError, optObject, str, waitFlag, type Input } from './input';
 import { plain, success } from './outcome';
 import { AWS_SERVICES, isReadOperation, operationName, type AwsService } from './generic-operation';
-import type { PollResult } from './poll';
+import { poll, type PollResult } from './poll';
 import { deferredPlan, hasUnknown, v } from './unknown';
 
 interface Sendable {
@@ -41,6 +41,7 @@ export function waiterFor(service: AwsService, operation: string): string | unde
       return ['UpdateService', 'CreateService'].includes(operation) ? 'the service is stable' : undefined;
     case 'rds':
       if (['CreateDBSnapshot', 'CopyDBSnapshot'].includes(operation)) return 'the snapshot is available';
+      if (operation === 'DeleteDBInstance') return 'the instance is gone';
       return ['CreateDBInstance', 'CreateDBInstanceReadReplica', 'ModifyDBInstance', 'RebootDBInstance', 'PromoteReadReplica', 'RestoreDBInstanceFromDBSnapshot', 'RestoreDBInstanceToPointInTime', 'StartDBInstance'].includes(operation)
         ? 'the instance is available'
         : undefined;
@@ -107,6 +108,19 @@ async function waitAfter(p: Parsed, client: Sendable, response: Record<string, u
       if (['CreateDBSnapshot', 'CopyDBSnapshot'].includes(p.operation)) {
         const { waitSnapshotAvailable } = await import('./rds/snapshot');
         return waitSnapshotAvailable(client as never, ctx, String(p.input.DBSnapshotIdentifier ?? p.input.TargetDBSnapshotIdentifier), w);
+      }
+      if (p.operation === 'DeleteDBInstance') {
+        const { findInstance } = await import('./rds/instance');
+        const id = String(p.input.DBInstanceIdentifier);
+        return poll({
+          ctx,
+          what: `DB instance \`${id}\` to be deleted`,
+          ...w,
+          check: async () => {
+            const db = await findInstance(client as never, id, ctx);
+            return db ? { state: 'pending', progress: `instance ${id}: ${db.DBInstanceStatus ?? 'deleting'}` } : { state: 'done', value: id };
+          },
+        });
       }
       const { waitAvailable } = await import('./rds/instance');
       return waitAvailable(client as never, ctx, { instance: String(p.input.TargetDBInstanceIdentifier ?? p.input.DBInstanceIdentifier), wait: true, ...w });
