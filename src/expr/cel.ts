@@ -16,6 +16,14 @@ const environment = new Environment({ unlistedVariablesAreDyn: true, homogeneous
   .registerFunction('failure(): bool', () => current.failed)
   .registerFunction('always(): bool', () => true);
 
+// YAML does not tell 2 from 2.0, so `params.ratio * 100` must work whether ratio came out as an
+// int or a double: mixed arithmetic is done in doubles (CEL proper would refuse it).
+const ARITHMETIC: Record<string, (a: number, b: number) => number> = { '+': (a, b) => a + b, '-': (a, b) => a - b, '*': (a, b) => a * b, '/': (a, b) => a / b };
+for (const [op, fn] of Object.entries(ARITHMETIC)) {
+  environment.registerOperator(`double ${op} int`, (a: number, b: bigint) => fn(a, Number(b)));
+  environment.registerOperator(`int ${op} double`, (a: bigint, b: number) => fn(Number(a), b));
+}
+
 /** Names a `when` may call besides CEL's own functions. */
 export const RUN_FUNCTIONS: readonly string[] = ['success', 'failure', 'always'];
 

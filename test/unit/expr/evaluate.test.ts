@@ -19,6 +19,13 @@ describe('evaluateExpression', () => {
     expect(evaluateExpression('steps.build.duration_ms > 1000', ctx)).toBe(true);
   });
 
+  it('mixes ints and doubles in arithmetic, as YAML numbers need', () => {
+    expect(evaluateExpression('params.ratio * 100', ctx)).toBe(50);
+    expect(evaluateExpression('params.replicas / 8.0', ctx)).toBe(0.5);
+    expect(evaluateExpression('params.replicas + params.ratio', ctx)).toBe(4.5);
+    expect(evaluateExpression('params.replicas / 3', ctx)).toBe(1);
+  });
+
   it('supports macros over outputs', () => {
     expect(evaluateExpression('steps.build.outputs.rows.all(r, r.n > 0)', ctx)).toBe(true);
     expect(evaluateExpression('steps.build.outputs.rows.map(r, r.n * 2)', ctx)).toEqual([2, 6]);
