@@ -54,7 +54,7 @@ export const ecsRunTask: ActionDefinition = {
     {
       cluster,
       task_definition: s.string({ description: 'Task definition family, family:revision or ARN' }),
-      command: s.oneOf([s.array(s.string()), s.string()], 'Command override for the container (a list of arguments)'),
+      command: s.oneOf([s.array(s.string()), s.string()], 'Command override for the container: a list of arguments, or a string run with `sh -c`'),
       container: s.string({ description: 'Container the command and environment apply to (default: the first one)' }),
       environment: s.map(s.string(), { description: 'Environment variables for the container' }),
       launch_type: s.enumOf(['FARGATE', 'EC2', 'EXTERNAL', 'MANAGED_INSTANCES']),
