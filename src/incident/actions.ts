@@ -18,8 +18,10 @@ export interface IncidentDeps {
 
 const iso = (deps: IncidentDeps) => new Date(deps.clock.now()).toISOString();
 
-async function record(deps: IncidentDeps, incident: Incident, kind: IncidentEntry['kind'], text: string, data?: Record<string, unknown>, at = iso(deps)) {
-  await deps.store.appendIncidentEntry({ incidentId: incident.id, at, actor: deps.user, kind, text, ...(data && { data }) });
+async function record(deps: IncidentDeps, incident: Incident, kind: IncidentEntry['kind'], text: string, data?: Record<string, unknown>, at = iso(deps)): Promise<IncidentEntry> {
+  const entry: IncidentEntry = { incidentId: incident.id, at, actor: deps.user, kind, text, ...(data && { data }) };
+  await deps.store.appendIncidentEntry(entry);
+  return entry;
 }
 
 async function update(deps: IncidentDeps, incident: Incident, patch: Partial<Omit<Incident, 'id'>>): Promise<Incident> {
@@ -66,10 +68,10 @@ export async function startIncident(deps: IncidentDeps, options: StartOptions): 
   return incident;
 }
 
-export async function addNote(deps: IncidentDeps, incident: Incident, text: string): Promise<void> {
+export async function addNote(deps: IncidentDeps, incident: Incident, text: string): Promise<IncidentEntry> {
   if (text.trim() === '') throw usageError('the note is empty', 'write what happened or what to do: `opsctl incident note "TEXT"`');
   assertOpen(incident, 'add a note to');
-  await record(deps, incident, 'note', text.trim());
+  return record(deps, incident, 'note', text.trim());
 }
 
 export type SeverityChange = { readonly type: 'unchanged' } | { readonly type: 'raised' | 'lowered'; readonly from: SeverityName; readonly incident: Incident };

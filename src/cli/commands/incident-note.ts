@@ -5,9 +5,8 @@ import { printJson, printLines, targetIncident, withIncidentSession } from './in
 export default async function note(text: string, options: { id?: string; output?: string }): Promise<void> {
   await withIncidentSession(options.output, async (session) => {
     const incident = await targetIncident(session, options.id);
-    await addNote(session, incident, text);
-    const at = new Date(session.clock.now()).toISOString();
-    if (session.format === 'json') printJson({ type: 'incident.note', incidentId: incident.id, at, actor: session.user, text: text.trim() });
-    else printLines([`noted on ${incident.id} at ${at} by ${session.user}`]);
+    const entry = await addNote(session, incident, text);
+    if (session.format === 'json') printJson({ type: 'incident.note', ...entry });
+    else printLines([`noted on ${incident.id} at ${entry.at} by ${entry.actor}`]);
   });
 }
