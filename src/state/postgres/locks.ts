@@ -85,7 +85,15 @@ export class PgLocks {
         WHERE l.key = $1 AND l.run_id = $2 AND ${LIVE}`,
       [key, runId, at],
     );
-    if (result.rowCount === 0) throw new Error(`lock \`${key}\` is no longer held by run ${runId}`);
+    if (result.rowCount === 0) {
+      const now = await this.readRow(key, advisoryLockId(this.schema, key));
+      const other = now?.live && now.holder.runId !== runId ? now.holder : undefined;
+      throw new Error(
+        other
+          ? `lock \`${key}\` is no longer held by run ${runId}: run ${other.runId} (${other.user}@${other.host}) took it over`
+          : `lock \`${key}\` is no longer held by run ${runId}: it was released`,
+      );
+    }
   }
 
   async release(key: string, runId: string): Promise<void> {

@@ -134,7 +134,8 @@ describePg('postgres StateStore', () => {
     const next = holder('backup@prod', 'run-b');
     expect(await b.acquireLock(next)).toEqual({ acquired: true, takenOver: { holder: remote, reason: 'dead-process' } });
     expect(await a.listLocks()).toEqual([next]);
-    await expect(a.heartbeatLock('backup@prod', 'run-a')).rejects.toThrow(/no longer held/);
+    await expect(a.heartbeatLock('backup@prod', 'run-a')).rejects.toThrow('lock `backup@prod` is no longer held by run run-a: its database session ended');
+    await expect(b.heartbeatLock('backup@prod', 'run-a')).rejects.toThrow('lock `backup@prod` is no longer held by run run-a: run run-b (ana@example.com@');
     await Promise.all([a.close(), b.close()]);
   });
 
