@@ -3,6 +3,9 @@ import { handleError } from './handle-error';
 
 /** Entry point of bin/opsctl. Always ends the process itself: a CI step never hangs. */
 export async function main(argv: readonly string[]): Promise<void> {
+  // A reader that went away (`opsctl schema | head`) is not an error of the run: the run goes on
+  // and its journal keeps everything; only the output to that reader stops.
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', ignoreClosedPipe);
   let code: number;
   try {
     const program = buildProgram();
@@ -11,21 +14,20 @@ export async function main(argv: readonly string[]): Promise<void> {
   } catch (error) {
     code = handleError(error);
   }
-  await flushed();
+  // Writes to a pipe are asynchronous: exiting at once would cut off what a reader
+  // (`opsctl schema | jq`, a CI log collector) has not taken yet.
+  await Promise.all([drained(process.stdout), drained(process.stderr)]);
   process.exit(code);
 }
 
-/**
- * stdout and stderr are asynchronous when they are pipes or sockets (how CI and test runners read
- * us): wait until what was written has left, so `process.exit` cuts nothing off. Bounded, so a
- * reader that stopped reading cannot make opsctl hang.
- */
-function flushed(): Promise<unknown> {
-  const drained = (stream: NodeJS.WriteStream) =>
-    new Promise<void>((resolve) => {
-      if (stream.destroyed || !stream.writable || stream.writableLength === 0) return resolve();
-      stream.write('', () => resolve());
-    });
-  const limit = new Promise<void>((resolve) => setTimeout(resolve, 30_000).unref());
-  return Promise.race([Promise.all([drained(process.stdout), drained(process.stderr)]), limit]);
+function ignoreClosedPipe(error: NodeJS.ErrnoException): void {
+  if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
+}
+
+/** Resolves once everything written so far has been handed to the OS (or the reader went away). */
+function drained(stream: NodeJS.WriteStream): Promise<void> {
+  return new Promise((resolve) => {
+    if (stream.destroyed || !stream.writable) return resolve();
+    stream.write('', () => resolve());
+  });
 }
