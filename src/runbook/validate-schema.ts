@@ -77,7 +77,7 @@ export function validateNode(check: SchemaCheck, node: unknown, schema: SchemaNo
         const key = keyName(pair);
         const child = schema.properties[key];
         if (!child) {
-          error('unknown-key', `unknown key \`${key}\` ${path === '' ? 'at the top level' : `in \`${path}\``}`, pair.key, didYouMeanHint(key, known));
+          error('unknown-key', `unknown key \`${key}\` ${path === '' ? 'at the top level' : `in \`${path}\``}`, pair.key, didYouMeanHint(key, known) ?? synonymHint(key, known));
           continue;
         }
         validateNode(check, pair.value, child, join(path, key), target);
@@ -178,6 +178,32 @@ export function report(check: SchemaCheck, code: string, message: string, at: un
 export function nodeRange(source: SourceFile, node: unknown) {
   const range = (node as { range?: [number, number, number] } | null)?.range;
   return range ? source.range(range[0], range[1]) : source.range(0, 0);
+}
+
+/** Words other tools use for the same thing (GitHub Actions, Ansible, Taskfile). */
+const SYNONYMS: Readonly<Record<string, string>> = {
+  depends_on: 'needs',
+  dependsOn: 'needs',
+  deps: 'needs',
+  after: 'needs',
+  if: 'when',
+  condition: 'when',
+  run: 'shell',
+  command: 'shell',
+  cmd: 'shell',
+  script: 'shell',
+  name: 'title',
+  timeout_minutes: 'timeout',
+  continue_on_error: 'on_failure',
+  'continue-on-error': 'on_failure',
+  rollback: 'undo',
+  inputs: 'params',
+  variables: 'vars',
+};
+
+function synonymHint(key: string, known: readonly string[]): string | undefined {
+  const target = SYNONYMS[key];
+  return target && known.includes(target) ? `opsctl calls this \`${target}\`` : undefined;
 }
 
 function join(path: string, key: string): string {

@@ -68,6 +68,9 @@ const EXPECTED: Record<string, string[]> = {
   'enum-without-values.yaml': [
     "5:3 error enum-without-values: param `strategy` is an enum without `values` (list the allowed values: values: [a, b])",
   ],
+  'foreign-key.yaml': [
+    "8:5 error unknown-key: unknown key `depends_on` in `steps[1]` (opsctl calls this `needs`)",
+  ],
   'missing-api-version.yaml': [
     "1:1 error missing-key: the runbook is missing `apiVersion`",
   ],
