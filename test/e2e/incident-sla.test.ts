@@ -105,6 +105,13 @@ describe('incident SLA and escalation with an injected clock', () => {
     expect(untitled.code).toBe(2);
     expect(untitled.stderr).toContain('needs `--title TEXT`');
   });
+
+  it('never prompts without a terminal, even outside CI: a missing flag is named instead', async () => {
+    const result = await runOpsctl(['-C', project.dir, 'incident', 'start', '--no-runbook'], { env: { CI: undefined }, timeoutMs: 10_000 });
+    expect(result.signal).toBeNull();
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('needs `--severity P1..P4`');
+  });
 });
 
 describe('several open incidents', () => {
