@@ -3,7 +3,7 @@ import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunEvent } from '../engine/events';
 import type { Incident, IncidentEntry, LockHolder, LockResult, RunRecord, StateStore } from './store';
-import { appendLinesSynced, appendLinesSyncedSync, isCode, readJson, readNdjson, writeJsonAtomic } from './fs-durable';
+import { appendLinesSynced, appendLinesSyncedSync, isCode, readJson, readJsonSync, readNdjson, writeJsonAtomic, writeJsonAtomicSync } from './fs-durable';
 import { FileLocks } from './file-locks';
 import { defaultProbe, LOCK_TTL_MS, type LivenessProbe } from './lock-liveness';
 
@@ -60,6 +60,13 @@ export class FileStore implements StateStore {
       if (!current) throw new Error(`run ${id} does not exist in ${this.dir}`);
       await writeJsonAtomic(this.runFile(id), { ...current, ...patch, id });
     });
+  }
+
+  /** Blocking update for the last moments of a process (an exit handler cannot wait). */
+  updateRunSync(id: string, patch: Partial<Omit<RunRecord, 'id'>>): void {
+    const current = readJsonSync<RunRecord>(this.runFile(id));
+    if (!current) return;
+    writeJsonAtomicSync(this.runFile(id), { ...current, ...patch, id });
   }
 
   async getRun(id: string): Promise<RunRecord | undefined> {

@@ -15,6 +15,11 @@ export interface JournalOptions {
   readonly flushEveryMs?: number;
   /** Keep the run record's status, end time and approvals in step with the events. */
   readonly updateRecord?: boolean;
+  /**
+   * If the process exits while the run is still going (a second Ctrl-C exits at once), write
+   * what is buffered and close the run as `cancelled` on the way out, synchronously.
+   */
+  readonly finalizeOnExit?: boolean;
   /** A failed write; the run goes on (the journal is evidence, not a gate), the caller reports it. */
   readonly onError?: (error: unknown) => void;
 }
@@ -57,12 +62,16 @@ export class JournalSink implements EventSink {
   #failure: unknown;
   #closed = false;
   #finished: RunStatus | undefined;
+  #lastSeq = 0;
+  #startedAt: string | undefined;
+  readonly #onExit = () => this.#finalize();
 
   constructor(options: JournalOptions) {
     this.#options = options;
     this.#headChars = options.headChars ?? 64 * KiB;
     this.#tailChars = options.tailChars ?? 64 * KiB;
     this.#maxLines = options.maxLines ?? 1000;
+    if (options.finalizeOnExit) process.once('exit', this.#onExit);
   }
 
   /** The status of `run.finished`, once it was emitted. */
@@ -78,6 +87,8 @@ export class JournalSink implements EventSink {
   emit(raw: RunEvent): void {
     if (this.#closed) return;
     const event = this.#options.redactor.redactValue(raw) as RunEvent;
+    this.#lastSeq = Math.max(this.#lastSeq, event.seq);
+    if (event.type === 'run.started') this.#startedAt = event.ts;
     if (event.type === 'step.output' || event.type === 'step.progress') {
       this.#capture(event);
       this.#armTimer();
@@ -102,9 +113,35 @@ export class JournalSink implements EventSink {
     for (const step of this.#steps.keys()) this.#releaseTail(step);
     this.#flush();
     this.#closed = true;
+    process.off('exit', this.#onExit);
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = undefined;
     return this.#chain;
+  }
+
+  #finalize(): void {
+    if (this.#closed) return;
+    for (const step of this.#steps.keys()) this.#releaseTail(step);
+    if (this.#finished === undefined && this.#startedAt !== undefined) {
+      const now = new Date();
+      this.emit({
+        type: 'run.finished',
+        status: 'cancelled',
+        durationMs: Math.max(0, now.getTime() - Date.parse(this.#startedAt)),
+        error: 'opsctl exited before the run finished (interrupted twice): running steps were killed',
+        runId: this.#options.runId,
+        seq: this.#lastSeq + 1,
+        ts: now.toISOString(),
+      });
+      const store = this.#options.store as StateStore & { updateRunSync?: (id: string, patch: { status: RunStatus; endedAt: string }) => void };
+      try {
+        if (this.#options.updateRecord) store.updateRunSync?.(this.#options.runId, { status: 'cancelled', endedAt: now.toISOString() });
+      } catch {
+        /* the process is exiting: nothing more can be done */
+      }
+    }
+    this.#flush();
+    this.#closed = true;
   }
 
   #capture(event: StepOutputEvent): void {

@@ -75,6 +75,7 @@ export function stateHooks(options: StateHookOptions = {}): RunHooks {
         runId: info.runId,
         redactor: info.redactor,
         updateRecord: true,
+        finalizeOnExit: true,
         onError: (error) => notify(`warning: the journal of run ${info.runId} could not be written: ${errorMessage(error)}`),
       });
       // Approvals given before the engine (the protected environment's typed name) are kept by the record.

@@ -70,12 +70,18 @@ export function readPid(dir: string, file: string): number {
   return Number(readFileSync(join(dir, file), 'utf8').trim());
 }
 
+/** True while the process exists and is not a zombie waiting to be reaped (it runs nothing any more). */
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false; // gone between the two checks (or no /proc: kill -0 said it exists)
   }
 }
 

@@ -17,9 +17,12 @@ async function store(): Promise<FileStore> {
   return new FileStore({ dir });
 }
 
+/** Real time at the start (the store judges heartbeats by the wall clock). */
+const T0 = Date.now();
+
 /** Virtual time: sleeping advances it and lets `onSleep` change the world. */
 function virtualClock(onSleep: (now: number) => Promise<void> = async () => undefined): Clock & { slept: number[] } {
-  let now = Date.parse('2026-11-22T14:30:00Z');
+  let now = T0;
   const slept: number[] = [];
   return {
     slept,
@@ -48,7 +51,7 @@ describe('acquireRunLock', () => {
     expect(error).toBeInstanceOf(OpsctlError);
     expect((error as OpsctlError).exitCode).toBe(4);
     expect((error as OpsctlError).message).toMatch(
-      new RegExp(`^lock \`deploy@prod\` is held by run run-a \\(ana@example.com on ${hostname()}, pid ${process.pid}, since 2026-11-22T14:30:00.000Z\\)$`),
+      new RegExp(`^lock \`deploy@prod\` is held by run run-a \\(ana@example.com on ${hostname()}, pid ${process.pid}, since ${new Date(T0).toISOString()}\\)$`),
     );
     expect((error as OpsctlError).hint).toContain('opsctl lock release deploy@prod --force');
   });
@@ -58,7 +61,7 @@ describe('acquireRunLock', () => {
     const first = await acquireRunLock({ store: s, key: 'k@e', runId: 'run-a', user: 'ana', clock: virtualClock() });
     const notes: string[] = [];
     const clock = virtualClock(async (now) => {
-      if (now >= Date.parse('2026-11-22T14:30:03Z')) await first.release();
+      if (now >= T0 + 3000) await first.release();
     });
     const second = await acquireRunLock({ store: s, key: 'k@e', runId: 'run-b', user: 'bo', clock, waitMs: 60_000, notify: (m) => notes.push(m) });
     expect(second.holder.runId).toBe('run-b');
