@@ -12,7 +12,6 @@ export function human(ms: number): string {
 
 const DAY = 86_400_000;
 import { unreachable } from '../util/unreachable';
-import type { Incident } from '../state/store';
 import type { IncidentStatus, TargetStatus } from './status';
 
 /**
@@ -72,7 +71,12 @@ function clock(iso: string, since?: string): string {
   return since !== undefined && iso.slice(0, 10) !== since.slice(0, 10) ? `${iso.slice(0, 10)} ${time}Z` : `${time}Z`;
 }
 
-export function listLines(incidents: readonly Incident[]): string[] {
-  if (incidents.length === 0) return ['no incidents'];
-  return incidents.map((i) => `${i.id}  ${i.severity}  ${i.status.padEnd(8)}  ${i.startedAt}  ${i.title}`);
+/** One line per incident: id, severity, state, how long, breaches, title. */
+export function listLines(statuses: readonly IncidentStatus[]): string[] {
+  if (statuses.length === 0) return ['no incidents'];
+  return statuses.map((s) => {
+    const i = s.incident;
+    const breaches = s.breached.length > 0 ? `  BREACH ${s.breached.map((t) => t.name).join('+')}` : '';
+    return `${i.id}  ${i.severity}  ${i.status.padEnd(8)}  ${human(s.elapsedMs).padStart(8)}${breaches}  ${i.title}`;
+  });
 }

@@ -64,3 +64,16 @@ describe('status text', () => {
     expect(lines).toContain('escalation: development (level 1) · next: management in 1h (at 05:00:00Z)');
   });
 });
+
+describe('incident list lines', () => {
+  it('shows how long each incident has run and which targets it breached', async () => {
+    const { listLines } = await import('../../../src/incident/format');
+    const open = incidentStatus(incident({ severity: 'P1' }), policy, T0 + 70 * MIN);
+    const done = incidentStatus(incident({ id: 'INC-2', title: 'Typo', severity: 'P4', status: 'resolved', acknowledgedAt: at(0), resolvedAt: at(HOUR) }), policy, T0 + 70 * MIN);
+    expect(listLines([open, done])).toEqual([
+      'INC-1  P1  open         1h10m  BREACH respond+resolve  API down',
+      'INC-2  P4  resolved        1h  Typo',
+    ]);
+    expect(listLines([])).toEqual(['no incidents']);
+  });
+});
