@@ -75,7 +75,7 @@ export async function runSession(request: RunRequest, hooks?: RunHooks, sessionE
   const config = await loadConfig(env.cwd);
   const { environment, explicit } = pickEnvironment(config, request.env, env.terminal.env);
   const { defaultRegistry: registry } = await import('../adapters/registry');
-  const graph = request.graph ?? (await loadGraph(request.target, config, registry, env));
+  const graph = request.graph ?? (await loadGraph(request.target, config, registry, env, environment?.name));
 
   const output = chooseOutput(request.output, env.terminal);
   const renderer = await createRenderer(output, env);
@@ -206,15 +206,25 @@ function pickEnvironment(config: Config, requested: string | undefined, terminal
   return { environment, explicit: requested !== undefined };
 }
 
-async function loadGraph(target: string, config: Config, registry: import('../adapters/types').AdapterRegistry, env: SessionEnv): Promise<StepGraph> {
+async function loadGraph(
+  target: string,
+  config: Config,
+  registry: import('../adapters/types').AdapterRegistry,
+  env: SessionEnv,
+  environment: string | undefined,
+): Promise<StepGraph> {
   const { loadRunbook } = await import('../runbook/load');
-  const { formatDiagnostics } = await import('../runbook/print-diagnostics');
-  const loaded = await loadRunbook(target, { registry, config });
-  const color = env.terminal.stdoutIsTTY && !env.terminal.env.NO_COLOR;
-  if (loaded.diagnostics.length > 0) env.stderr.write(`${formatDiagnostics(loaded.diagnostics, { color })}\n`);
+  // The environment turns on its own checks (a protected one wants a confirmation before changes).
+  const loaded = await loadRunbook(target, { registry, config, ...(environment ? { environment } : {}) });
   if (!loaded.ok) {
+    // handle-error prints the diagnostics of a DiagnosticsError: printing them here too said everything twice.
     const { DiagnosticsError } = await import('../util/errors');
     throw new DiagnosticsError(`runbook \`${target}\` is not valid`, loaded.diagnostics);
+  }
+  if (loaded.diagnostics.length > 0) {
+    const { formatDiagnostics } = await import('../runbook/print-diagnostics');
+    const color = env.terminal.stdoutIsTTY && !env.terminal.env.NO_COLOR;
+    env.stderr.write(`${formatDiagnostics(loaded.diagnostics, { color })}\n`);
   }
   return loaded.graph;
 }
