@@ -77,7 +77,8 @@ describe('run records and history', () => {
     const dir = project();
     expect((await run(dir, args)).code).toBe(0);
     expect((await run(dir, ['run', 'release', '--env', 'staging', '-p', 'version=2.0.0', '-p', 'api_key=k-8d2f0a61c9'])).code).toBe(3);
-    const [first, second] = runIds(dir);
+    // Ids sort by the second they started in; two runs in one second are ordered by start time.
+    const [first, second] = runIds(dir).sort((a, b) => record(dir, a).startedAt.localeCompare(record(dir, b).startedAt));
 
     const list = await run(dir, ['runs', 'list']);
     expect(list.code).toBe(0);
