@@ -9,11 +9,9 @@ import { formatDiagnostics } from '../runbook/print-diagnostics';
  */
 export function handleError(error: unknown, stderr: NodeJS.WritableStream = process.stderr): number {
   if (error instanceof CommanderError) {
-    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') {
-      return ExitCode.Success;
-    }
-    // commander already printed "error: …"; it means a wrong flag or argument.
-    return ExitCode.Usage;
+    // `--help` and `--version` exit 0; help shown because a subcommand is missing
+    // (`opsctl incident`) and every "error: …" commander printed are usage errors.
+    return error.exitCode === 0 ? ExitCode.Success : ExitCode.Usage;
   }
   if (error instanceof DiagnosticsError) {
     const color = (stderr as { isTTY?: boolean }).isTTY === true && !process.env.NO_COLOR;
