@@ -26,6 +26,7 @@ steps:
       echo "file: \${{ secrets.from_file }} token: \${{ params.token }}"
       printf '%s' "\${{ params.token }}" | base64 -w0; echo
       echo "env: $CANARY_SECRET"
+      tr '\\0' ' ' < /proc/$$/cmdline > cmdline.txt
     outputs: { all: stdout }
   - id: fail_loudly
     on_failure: continue
@@ -80,6 +81,10 @@ describe('a canary secret never leaves opsctl', () => {
       expect(xml.code).toBe(0);
       expectClean('junit report', readFileSync(junit, 'utf8'));
       for (const file of filesUnder(join(project.dir, '.opsctl'))) expectClean(file, readFileSync(file, 'utf8'));
+      // The step's own command line (what `ps` shows) holds references, never the values.
+      const cmdline = readFileSync(join(project.dir, 'cmdline.txt'), 'utf8');
+      expect(cmdline).toContain('OPSCTL_V');
+      expectClean('the step command line', cmdline);
     });
 
     it(`dry-run plan in ${output} mode shows no form of it`, async () => {
