@@ -91,7 +91,7 @@ export function stateHooks(options: StateHookOptions = {}): RunHooks {
       await store.updateRun(info.runId, { lockKey: key });
     },
 
-    async onFinish(info, result, error) {
+    async onFinish(info, result) {
       try {
         await journal?.close();
         if (store && journal && journal.finishedStatus === undefined) {
@@ -105,7 +105,6 @@ export function stateHooks(options: StateHookOptions = {}): RunHooks {
           notify(`warning: lock \`${lock?.key}\` could not be released: ${errorMessage(releaseError)}; release it with \`opsctl lock release ${lock?.key} --force\``);
         }
         if (!options.store) await store?.close();
-        void error;
       }
     },
   };

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -67,7 +67,7 @@ describe('locks', () => {
     const waiting = start(dir, ['run', 'deploy', '--env', 'staging', '-p', 'who=second', '-p', 'hold=0', '--wait-lock', '1m']);
     await waitFor('the second run to wait', () => waiting.stderr().includes('for lock `deploy@staging`, held by run'));
     expect(count(dir, 'change.count')).toBe(1);
-    await import('node:fs').then((fs) => fs.writeFileSync(join(dir, 'release.flag'), ''));
+    writeFileSync(join(dir, 'release.flag'), '');
     expect((await first.exited).code).toBe(0);
     expect((await waiting.exited).code).toBe(0);
     expect(count(dir, 'change.count')).toBe(2);

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { run, stateProject } from './runs-helpers';
@@ -56,7 +56,7 @@ function filesUnder(dir: string): string[] {
 }
 
 const project = stateProject({ canary: RUNBOOK });
-project.dir && (await import('node:fs')).writeFileSync(join(project.dir, 'secret.txt'), `${FILE_SECRET}\n`);
+writeFileSync(join(project.dir, 'secret.txt'), `${FILE_SECRET}\n`);
 afterAll(() => project.cleanup());
 const ENV = { CANARY_SECRET: CANARY };
 
