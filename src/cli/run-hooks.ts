@@ -27,6 +27,8 @@ export interface SessionInfo {
   readonly approvals: readonly Approval[];
   /** Set by `resume` and `rollback --run`. */
   readonly resumedFrom?: string;
+  /** The run's abort signal (Ctrl-C), once the engine runs: a wait for a lock stops on it. */
+  readonly signal?: AbortSignal;
 }
 
 /**

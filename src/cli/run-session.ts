@@ -151,7 +151,7 @@ export async function runSession(request: RunRequest, hooks?: RunHooks, sessionE
         if (loaded.ok) return loaded.graph;
         throw new Error(loaded.diagnostics.map((d) => d.message).join('; '));
       },
-      ...(runHooks.beforeFirstSideEffect ? { beforeFirstSideEffect: () => runHooks.beforeFirstSideEffect!(info) } : {}),
+      ...(runHooks.beforeFirstSideEffect ? { beforeFirstSideEffect: () => runHooks.beforeFirstSideEffect!({ ...info, signal: controller.signal }) } : {}),
       cwd: env.cwd,
       env: env.terminal.env,
       ...(request.incident ? { incident: request.incident } : {}),

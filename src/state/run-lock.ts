@@ -52,7 +52,8 @@ export async function acquireRunLock(request: RunLockRequest): Promise<RunLock> 
       return startHeartbeat(request, holder);
     }
     const remaining = deadline - clock.now();
-    if (remaining <= 0 || request.signal?.aborted) throw lockHeldError(key, result.holder, request.waitMs);
+    if (request.signal?.aborted) throw interruptedWhileWaiting(key, result.holder);
+    if (remaining <= 0) throw lockHeldError(key, result.holder, request.waitMs);
     if (!announced) {
       announced = true;
       request.notify?.(`waiting up to ${formatDuration(request.waitMs ?? remaining)} for lock \`${key}\`, ${describeHolder(result.holder)}`);
@@ -60,7 +61,7 @@ export async function acquireRunLock(request: RunLockRequest): Promise<RunLock> 
     try {
       await clock.sleep(Math.min(request.pollMs ?? 1000, remaining), request.signal);
     } catch {
-      throw lockHeldError(key, result.holder, request.waitMs);
+      throw interruptedWhileWaiting(key, result.holder);
     }
   }
 }
@@ -98,6 +99,10 @@ function startHeartbeat(request: RunLockRequest, holder: LockHolder): RunLock {
 
 export function describeHolder(holder: LockHolder): string {
   return `held by run ${holder.runId} (${holder.user} on ${holder.host}, pid ${holder.pid}, since ${holder.since})`;
+}
+
+function interruptedWhileWaiting(key: string, holder: LockHolder): OpsctlError {
+  return new OpsctlError(`interrupted while waiting for lock \`${key}\`, ${describeHolder(holder)}; nothing was run`, ExitCode.Interrupted);
 }
 
 export function lockHeldError(key: string, holder: LockHolder, waitedMs?: number): OpsctlError {

@@ -8,6 +8,7 @@ import { JournalSink } from './journal';
 import { openStore } from './open-store';
 import { acquireRunLock, defaultLockKey, type RunLock } from './run-lock';
 import { buildRunRecord, currentTrigger } from './run-record';
+import { MIN_SECRET_LENGTH } from './redactor';
 import { redactParams, resolveSecrets } from './secrets';
 import type { StateStore } from './store';
 
@@ -49,7 +50,13 @@ export function stateHooks(options: StateHookOptions = {}): RunHooks {
       checkHash(info.graph, options);
       const runbook = info.graph.runbook;
       const baseDir = runbook.source.path.startsWith('<') ? process.cwd() : dirname(runbook.source.path);
-      return resolveSecrets(runbook.secrets, { env, prompter: info.prompter, baseDir }, info.redactor);
+      const values = await resolveSecrets(runbook.secrets, { env, prompter: info.prompter, baseDir }, info.redactor);
+      const short = [
+        ...Object.entries(values).filter(([, v]) => v.length < MIN_SECRET_LENGTH).map(([name]) => `secret \`${name}\``),
+        ...runbook.params.filter((p) => p.secret && info.params[p.name] !== undefined && String(info.params[p.name]).length < MIN_SECRET_LENGTH).map((p) => `param \`${p.name}\``),
+      ];
+      if (short.length > 0) notify(`warning: ${short.join(', ')} ${short.length === 1 ? 'is' : 'are'} shorter than ${MIN_SECRET_LENGTH} characters: too short to hide in output without hiding ordinary text`);
+      return values;
     },
 
     async sinks(info) {
@@ -87,7 +94,16 @@ export function stateHooks(options: StateHookOptions = {}): RunHooks {
       if (!store) return;
       const key = options.lockKey ?? (await lockKeyOf(info));
       if (!key) return;
-      lock = await acquireRunLock({ store, key, runId: info.runId, user: info.user, clock: info.clock, waitMs: options.waitLockMs ?? 0, notify });
+      lock = await acquireRunLock({
+        store,
+        key,
+        runId: info.runId,
+        user: info.user,
+        clock: info.clock,
+        waitMs: options.waitLockMs ?? 0,
+        notify,
+        ...(info.signal ? { signal: info.signal } : {}),
+      });
       await store.updateRun(info.runId, { lockKey: key });
     },
 

@@ -73,6 +73,20 @@ describe('locks', () => {
     expect(count(dir, 'change.count')).toBe(2);
   });
 
+  it('Ctrl-C while waiting for a lock stops the wait with exit 130, running nothing', async () => {
+    const dir = project();
+    const { first, stepGroup } = await holder(dir);
+    const waiting = start(dir, ['run', 'deploy', '--env', 'staging', '-p', 'who=second', '-p', 'hold=0', '--wait-lock', '5m']);
+    await waitFor('the second run to wait', () => waiting.stderr().includes('for lock `deploy@staging`, held by run'));
+    waiting.child.kill('SIGINT');
+    expect((await waiting.exited).code).toBe(130);
+    expect(waiting.stderr()).toContain('interrupted while waiting for lock `deploy@staging`');
+    expect(count(dir, 'change.count')).toBe(1);
+    process.kill(first.pid, 'SIGKILL');
+    killGroup(stepGroup);
+    await first.exited;
+  });
+
   it('lock release needs --force, frees the lock, and is journaled in the holder run with who did it', async () => {
     const dir = project();
     const { first, runId, stepGroup } = await holder(dir);
