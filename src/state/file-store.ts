@@ -6,6 +6,7 @@ import type { Incident, IncidentEntry, LockHolder, LockResult, RunRecord, StateS
 import { appendLinesSynced, appendLinesSyncedSync, isCode, readJson, readJsonSync, readNdjson, writeJsonAtomic, writeJsonAtomicSync } from './fs-durable';
 import { FileLocks } from './file-locks';
 import { defaultProbe, LOCK_TTL_MS, type LivenessProbe } from './lock-liveness';
+import { RUN_ID_PATTERN } from './run-id';
 
 export interface FileStoreOptions {
   /** The `.opsctl` folder. */
@@ -75,7 +76,14 @@ export class FileStore implements StateStore {
   }
 
   async listRuns(options: { readonly limit?: number; readonly runbook?: string } = {}): Promise<RunRecord[]> {
-    const ids = await listNames(join(this.dir, 'runs'));
+    let ids = await listNames(join(this.dir, 'runs'));
+    // Ids start with their start time: with a limit, only the newest few need reading (a margin
+    // covers runs started within the same second, whose random suffixes do not sort by time).
+    if (options.limit !== undefined && !options.runbook && ids.every((id) => RUN_ID_PATTERN.test(id))) {
+      const sorted = ids.sort().reverse();
+      const cut = sorted[options.limit - 1]?.slice(0, 15);
+      ids = cut === undefined ? sorted : sorted.filter((id, i) => i < options.limit! || id.slice(0, 15) >= cut);
+    }
     const runs: RunRecord[] = [];
     for (const id of ids) {
       const run = await readJson<RunRecord>(this.runFile(id));
