@@ -45,6 +45,15 @@ describe('FileStore on disk', () => {
     expect(await store.readEvents(run.id)).toEqual(events);
   });
 
+  it('with a limit, still orders runs of the same second by start time', async () => {
+    const store = new FileStore({ dir: await freshDir() });
+    await store.createRun({ ...runRecord('20261122T143000-ffff'), startedAt: '2026-11-22T14:30:00.100Z' });
+    await store.createRun({ ...runRecord('20261122T143000-0000'), startedAt: '2026-11-22T14:30:00.900Z' });
+    await store.createRun({ ...runRecord('20261122T142959-9999'), startedAt: '2026-11-22T14:29:59.000Z' });
+    expect((await store.listRuns({ limit: 1 })).map((r) => r.id)).toEqual(['20261122T143000-0000']);
+    expect((await store.listRuns({ limit: 3 })).map((r) => r.id)).toEqual(['20261122T143000-0000', '20261122T143000-ffff', '20261122T142959-9999']);
+  });
+
   it('refuses ids that would leave the state folder', async () => {
     const store = new FileStore({ dir: await freshDir() });
     await expect(store.createRun(runRecord('../escape'))).rejects.toThrow(/invalid run id/);
