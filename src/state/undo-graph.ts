@@ -19,7 +19,9 @@ const NO_RETRY: RetryPolicy = { attempts: 1, delayMs: 0, backoff: 1, jitter: 0, 
 /**
  * `rollback --run RUN_ID` as a step graph the engine runs like any other: the original run's
  * succeeded steps restored (their outputs readable), then one step per undo, in reverse order of
- * completion, each after the one before (a failed undo does not stop the others). `undo: auto`
+ * completion, each after the one before. A failed undo stops the rollback (the run fails, naming
+ * it); running `rollback --run` again, once the cause is fixed, goes on without repeating the undos
+ * that succeeded (`alreadyUndone`). `undo: auto`
  * becomes the concrete inverse the adapter computes from the journaled undo facts. The first undo
  * carries the one confirmation of the rollback.
  */
@@ -29,6 +31,8 @@ export async function buildUndoGraph(
   completionOrder: readonly string[],
   registry: AdapterRegistry,
   runId: string,
+  /** Steps whose undo already succeeded in an earlier (failed) rollback of the run: step → that run. */
+  alreadyUndone: ReadonlyMap<string, string> = new Map(),
 ): Promise<UndoGraph> {
   const restoredSteps: Step[] = [];
   const restored: Record<string, CompletedStep> = {};
@@ -48,6 +52,11 @@ export async function buildUndoGraph(
     const step = original.steps.get(id);
     const done = completed[id];
     if (!step || !done) continue;
+    const undoneBy = alreadyUndone.get(id);
+    if (undoneBy) {
+      notUndone.push({ step: id, why: `already undone by run ${undoneBy}` });
+      continue;
+    }
     const action = await undoAction(step, done, registry);
     if (typeof action === 'string') {
       if (action !== '') notUndone.push({ step: id, why: action });
@@ -64,7 +73,7 @@ export async function buildUndoGraph(
       action,
       needs: previous ? [previous.id] : [],
       retry: NO_RETRY,
-      onFailure: 'continue',
+      onFailure: 'abort',
       idempotent: false,
       readonly: false,
       outputs: {},

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { journal, record, run, runIds, stateProject } from './runs-helpers';
@@ -59,6 +59,31 @@ describe('rollback --run RUN_ID', () => {
     expect(again.code).toBe(5);
     expect(again.stderr).toContain(`run ${runId} was already rolled back by run ${rollbackId}`);
     expect(applied(dir)).toHaveLength(5);
+  });
+
+  it('a rollback that failed half-way is finished by running it again, without repeating the undos that succeeded', async () => {
+    const flaky = RUNBOOK.replace(`undo: { shell: 'echo "undo first`, `undo: { shell: 'test -f undo-ok.flag && echo "undo first`);
+    const project = stateProject({ change: flaky });
+    cleanups.push(project.cleanup);
+    const dir = project.dir;
+    expect((await run(dir, ['run', 'change', '--env', 'staging'])).code).toBe(1);
+    const [runId] = runIds(dir);
+
+    const half = await run(dir, ['rollback', '--run', runId!, '--yes']);
+    expect(half.code).toBe(1);
+    expect(applied(dir)).toEqual(['first v1', 'second', 'third', 'undo second']);
+    const halfId = runIds(dir).find((id) => id !== runId)!;
+    expect(record(dir, halfId).status).toBe('failed');
+
+    const resumed = await run(dir, ['resume', halfId]);
+    expect(resumed.code).toBe(5);
+    expect(resumed.stderr).toContain(`opsctl rollback --run ${runId}`);
+
+    writeFileSync(join(dir, 'undo-ok.flag'), '');
+    const rest = await run(dir, ['rollback', '--run', runId!, '--yes']);
+    expect(rest.code).toBe(0);
+    expect(rest.stderr).toContain(`step \`second\` of run ${runId} is not undone: already undone by run ${halfId}`);
+    expect(applied(dir)).toEqual(['first v1', 'second', 'third', 'undo second', 'undo first id-41 v1']);
   });
 
   it('names an unknown run (exit 2)', async () => {

@@ -4,7 +4,8 @@ import { openStore } from '../../state/open-store';
 import { resumeSource } from '../../state/resume-source';
 import { REDACTED } from '../../state/redactor';
 import { parseDuration } from '../../util/duration';
-import { usageError } from '../../util/errors';
+import { OpsctlError, usageError } from '../../util/errors';
+import { ExitCode } from '../exit-codes';
 import { createRunHooks } from '../run-hooks';
 import { runSession, type RunRequest } from '../run-session';
 
@@ -34,6 +35,13 @@ export default async function resume(name: string, flags: ResumeFlags): Promise<
   let hooks;
   try {
     const record = await findRun(store, name);
+    if (record.rollbackOf) {
+      throw new OpsctlError(
+        `run ${record.id} is the rollback of run ${record.rollbackOf}; a rollback is not resumed`,
+        ExitCode.ResumeRefused,
+        `run \`opsctl rollback --run ${record.rollbackOf}\` again: the undos that already succeeded are not run twice`,
+      );
+    }
     const source = await resumeSource(store, record);
     request = {
       target: record.runbook.path.startsWith('<') ? record.runbook.name : record.runbook.path,

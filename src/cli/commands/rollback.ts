@@ -33,6 +33,7 @@ async function rollbackRun(name: string, flags: RollbackFlags): Promise<void> {
   const { findRun } = await import('../../state/find-run');
   const { completedSteps } = await import('../../state/resume-source');
   const { buildUndoGraph } = await import('../../state/undo-graph');
+  const { replay } = await import('../../state/replay');
   const { paramFlags } = await import('./resume');
   const { defaultRegistry } = await import('../../adapters/registry');
   const { loadRunbook } = await import('../../runbook/load');
@@ -42,15 +43,23 @@ async function rollbackRun(name: string, flags: RollbackFlags): Promise<void> {
   const store = await openStore(config);
   let record;
   let done;
+  const alreadyUndone = new Map<string, string>();
   try {
     record = await findRun(store, name);
     if (record.dryRun) throw new OpsctlError(`run ${record.id} was a dry run: it changed nothing, so there is nothing to undo`, ExitCode.ResumeRefused);
     if (record.rollbackOf) throw usageError(`run ${record.id} is itself the rollback of run ${record.rollbackOf}; undoing an undo is not supported`, `run the runbook again to redo the change`);
-    const rolledBackBy = (await store.listRuns()).find((run) => run.rollbackOf === record!.id && run.status === 'succeeded');
+    const rollbacks = (await store.listRuns()).filter((run) => run.rollbackOf === record!.id);
+    const rolledBackBy = rollbacks.find((run) => run.status === 'succeeded');
     if (rolledBackBy && !flags.force) {
       throw new OpsctlError(`run ${record.id} was already rolled back by run ${rolledBackBy.id}`, ExitCode.ResumeRefused, 'pass --force to run its undo steps once more');
     }
     done = await completedSteps(store, record);
+    // An earlier rollback that failed half-way: the undos it completed are not run twice.
+    for (const earlier of [...rollbacks].reverse()) {
+      for (const step of replay(await store.readEvents(earlier.id)).steps.values()) {
+        if (step.status === 'succeeded' && step.id.startsWith('undo-')) alreadyUndone.set(step.id.slice('undo-'.length), earlier.id);
+      }
+    }
   } finally {
     await store.close();
   }
@@ -60,7 +69,7 @@ async function rollbackRun(name: string, flags: RollbackFlags): Promise<void> {
     const { DiagnosticsError } = await import('../../util/errors');
     throw new DiagnosticsError(`runbook \`${target}\` of run ${record.id} is not valid any more`, loaded.diagnostics);
   }
-  const built = await buildUndoGraph(loaded.graph, done.completed, done.order, defaultRegistry, record.id);
+  const built = await buildUndoGraph(loaded.graph, done.completed, done.order, defaultRegistry, record.id, alreadyUndone);
   for (const skipped of built.notUndone) process.stderr.write(`warning: step \`${skipped.step}\` of run ${record.id} is not undone: ${skipped.why}\n`);
   if (built.undo.length === 0) {
     process.stdout.write(`Run ${record.id} left nothing that opsctl can undo${built.notUndone.length > 0 ? ' (see the warnings above)' : ''}.\n`);

@@ -50,7 +50,7 @@ describe('buildUndoGraph', () => {
     expect(undoB.needs).toEqual([]);
     const undoA = built.graph.steps.get('undo-a')!;
     expect(undoA.action).toBe(explicit);
-    expect(undoA).toMatchObject({ needs: ['undo-b'], onFailure: 'continue', retry: { attempts: 1 } });
+    expect(undoA).toMatchObject({ needs: ['undo-b'], onFailure: 'abort', retry: { attempts: 1 } });
     expect(undoA.confirm).toBeUndefined();
     expect(built.graph.runbook).toMatchObject({ title: 'Undo run RUN1: X', onFailure: 'abort', finally: [], concurrency: 1 });
     expect([...(built.graph.ancestors.get('undo-a') ?? [])]).toEqual(['undo-b']);
