@@ -74,6 +74,7 @@ export async function runGraph(o: RunOptions): Promise<RunResult> {
     emit,
     states: new Map(),
     unknownSteps: new Set(),
+    plannedWrites: new Set(),
     startedAt: new Date(started).toISOString(),
     vars: {},
     status: 'running',

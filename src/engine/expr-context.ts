@@ -33,6 +33,8 @@ export interface ResolvedAction {
   readonly scriptDisplay: Record<string, string>;
   /** Values that script fields reference as `${OPSCTL_V1}`…: they reach the process as env. */
   readonly scriptEnv: Record<string, string>;
+  /** Values a dry-run does not know yet (outputs of planned steps), as shown. */
+  readonly unknowns: readonly string[];
 }
 
 /**
@@ -46,23 +48,49 @@ export function resolveAction(rc: RunContext, input: Readonly<Record<string, unk
   const resolved: Record<string, unknown> = {};
   const scriptDisplay: Record<string, string> = {};
   const scriptEnv: Record<string, string> = {};
+  const unknowns: string[] = [];
   for (const [key, value] of Object.entries(input)) {
     if (scriptFields.includes(key) && typeof value === 'string') {
       const script = rc.options.expr.scriptify(value, ctx);
       resolved[key] = script.script;
       scriptDisplay[key] = rc.options.redactor.redact(script.display);
       Object.assign(scriptEnv, script.env);
+      unknowns.push(...(script.unknowns ?? []));
     } else {
       resolved[key] = rc.options.expr.resolveValue(value, ctx);
+      unknowns.push(...unknownsIn(rc, resolved[key]));
     }
   }
-  return { input: resolved, scriptDisplay, scriptEnv };
+  return { input: resolved, scriptDisplay, scriptEnv, unknowns: [...new Set(unknowns)] };
+}
+
+/** The Unknown values inside a resolved value (deeply), as shown. */
+export function unknownsIn(rc: RunContext, value: unknown): string[] {
+  if (rc.options.expr.isUnknown(value)) return [String(value)];
+  if (Array.isArray(value)) return value.flatMap((item) => unknownsIn(rc, item));
+  if (value !== null && typeof value === 'object') return Object.values(value).flatMap((item) => unknownsIn(rc, item));
+  return [];
+}
+
+/** A resolved value with each Unknown replaced by its text, for plans (`<unknown: steps.X.outputs.Y>`). */
+export function showUnknowns(rc: RunContext, value: unknown): unknown {
+  if (rc.options.expr.isUnknown(value)) return String(value);
+  if (Array.isArray(value)) return value.map((item) => showUnknowns(rc, item));
+  if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, showUnknowns(rc, item)]));
+  }
+  return value;
 }
 
 /** A step's `env:` values, evaluated; they reach the action's process environment. */
-export function resolveEnv(rc: RunContext, env: Readonly<Record<string, string>>): Record<string, string> {
+export function resolveEnv(rc: RunContext, env: Readonly<Record<string, string>>): { readonly env: Record<string, string>; readonly unknowns: readonly string[] } {
   const ctx = exprContext(rc);
   const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(env)) out[key] = String(rc.options.expr.resolveValue(value, ctx));
-  return out;
+  const unknowns: string[] = [];
+  for (const [key, value] of Object.entries(env)) {
+    const resolved = rc.options.expr.resolveValue(value, ctx);
+    unknowns.push(...unknownsIn(rc, resolved));
+    out[key] = String(resolved);
+  }
+  return { env: out, unknowns };
 }

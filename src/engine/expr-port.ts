@@ -28,6 +28,8 @@ export interface ScriptifyResult {
   readonly script: string;
   readonly env: Readonly<Record<string, string>>;
   readonly display: string;
+  /** Values not known yet in a dry-run, as shown (`<unknown: steps.X.outputs.Y>`). */
+  readonly unknowns?: readonly string[];
 }
 
 export interface ExprPort {

@@ -82,6 +82,8 @@ export interface RunContext {
   readonly emit: Emit;
   readonly states: Map<string, StepState>;
   readonly unknownSteps: Set<string>;
+  /** Dry-run: steps that would change something but were only planned (and called runbooks that planned such steps). */
+  readonly plannedWrites: Set<string>;
   readonly startedAt: string;
   vars: Record<string, unknown>;
   status: RunStatus;

@@ -3,7 +3,7 @@ import type { ActionContext, ActionDefinition, ActionImpl, ActionOutcome, Effect
 import type { Step } from '../runbook/model';
 import { errorMessage } from '../util/errors';
 import { runAttempt } from './attempt';
-import { exprContext, resolveAction, resolveEnv, type ResolvedAction } from './expr-context';
+import { exprContext, resolveAction, resolveEnv, showUnknowns, unknownsIn, type ResolvedAction } from './expr-context';
 import { passGate } from './gates';
 import { selectOutputs } from './outputs';
 import { confirmMessage } from './plan';
@@ -48,11 +48,16 @@ export async function executeStep(rc: RunContext, step: Step): Promise<StepEnd> 
   let resolved: ResolvedAction;
   let stepEnv: Record<string, string>;
   let cwd: string;
+  const unknowns: string[] = [];
   try {
     resolved = resolveAction(rc, step.action.input, definition);
-    stepEnv = resolveEnv(rc, step.env);
+    const envResult = resolveEnv(rc, step.env);
+    stepEnv = envResult.env;
+    unknowns.push(...resolved.unknowns, ...envResult.unknowns);
     const base = o.cwd ?? process.cwd();
-    cwd = step.cwd !== undefined ? path.resolve(base, String(o.expr.resolveValue(step.cwd, exprContext(rc)))) : base;
+    const cwdValue = step.cwd !== undefined ? o.expr.resolveValue(step.cwd, exprContext(rc)) : undefined;
+    if (cwdValue !== undefined) unknowns.push(...unknownsIn(rc, cwdValue));
+    cwd = cwdValue !== undefined ? path.resolve(base, String(cwdValue)) : base;
   } catch (error) {
     return fail(rc, step, state, started, 'invalid-input', `its input could not be evaluated: ${errorMessage(error)}`);
   }
@@ -85,10 +90,14 @@ export async function executeStep(rc: RunContext, step: Step): Promise<StepEnd> 
 
   let approval: ActionContext['approval'];
   if (o.dryRun) {
+    // A check runs against reality only when reality is what it would see in a real run: not
+    // with values a planned step would have produced, nor after a change that was only planned.
+    const deferred = effect === 'read' && !isConfirm ? deferral(rc, step, unknowns) : undefined;
     const nestedDryRun = step.action.kind === 'runbook' && whenNote === undefined;
-    const readNow = effect === 'read' && !isConfirm && !o.noChecks && whenNote === undefined;
+    const readNow = effect === 'read' && !isConfirm && !o.noChecks && whenNote === undefined && deferred === undefined;
     if (!nestedDryRun && !readNow) {
-      const plan: PlanDescription = isConfirm ? { summary: `confirm: ${gateMessages[0] ?? ''}` } : await describe(definition!, resolved.input, planContext);
+      const planInput = showUnknowns(rc, resolved.input) as Record<string, unknown>;
+      const plan: PlanDescription = isConfirm ? { summary: `confirm: ${gateMessages[0] ?? ''}` } : await describe(definition!, planInput, planContext);
       rc.emit({
         type: 'step.planned',
         step: step.id,
@@ -97,10 +106,12 @@ export async function executeStep(rc: RunContext, step: Step): Promise<StepEnd> 
         plan,
         ...(gateMessages.length > 0 ? { gate: gateMessages.join(' / ') } : {}),
         ...(whenNote ? { when: whenNote } : {}),
+        ...(deferred && !o.noChecks ? { deferred } : {}),
       });
       state.status = 'planned';
       state.durationMs = 0;
       rc.unknownSteps.add(step.id);
+      if (effect === 'write') rc.plannedWrites.add(step.id);
       return 'ok';
     }
   } else {
@@ -209,6 +220,34 @@ export async function executeStep(rc: RunContext, step: Step): Promise<StepEnd> 
   }
 }
 
+/**
+ * Why a dry-run must not run this check now (undefined: it may): its input holds values of
+ * planned steps, or it comes after a change the dry-run only planned.
+ */
+function deferral(rc: RunContext, step: Step, unknowns: readonly string[]): string | undefined {
+  const after = 'runs after the changes above; decided at run time';
+  if (unknowns.length > 0) return `${after} (it reads ${unknowns.join(', ')})`;
+  const planned = plannedAncestor(rc, step);
+  return planned === undefined ? undefined : `${after} (\`${planned}\` was only planned)`;
+}
+
+/** A step this one depends on (through `needs`, transitively) that a dry-run only planned; `finally` steps follow every step. */
+function plannedAncestor(rc: RunContext, step: Step): string | undefined {
+  if (rc.plannedWrites.size === 0) return undefined;
+  const graph = rc.options.graph;
+  if (step.phase === 'finally') return [...graph.order, ...graph.finally.map((s) => s.id)].find((id) => rc.plannedWrites.has(id));
+  const seen = new Set<string>();
+  const stack = [...step.needs];
+  while (stack.length > 0) {
+    const id = stack.pop()!;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    if (rc.plannedWrites.has(id)) return id;
+    stack.push(...(graph.steps.get(id)?.needs ?? []));
+  }
+  return undefined;
+}
+
 function succeed(rc: RunContext, step: Step, state: StepState, started: number, outcome: Extract<ActionOutcome, { type: 'success' }>, outputs: Record<string, unknown>): void {
   state.status = 'succeeded';
   state.outputs = outputs;
@@ -216,6 +255,8 @@ function succeed(rc: RunContext, step: Step, state: StepState, started: number, 
   if (outcome.exitCode !== undefined) state.exitCode = outcome.exitCode;
   if (outcome.undoFacts) state.undoFacts = outcome.undoFacts;
   rc.completions.push(step.id);
+  // A called runbook in a dry-run that planned steps leaves changes for later, as a planned write does.
+  if (rc.options.dryRun && step.action.kind === 'runbook' && calledRunbookPlanned(outputs)) rc.plannedWrites.add(step.id);
   rc.emit({
     type: 'step.succeeded',
     step: step.id,
@@ -224,6 +265,12 @@ function succeed(rc: RunContext, step: Step, state: StepState, started: number, 
     ...(outcome.exitCode !== undefined ? { exitCode: outcome.exitCode } : {}),
     ...(outcome.undoFacts ? { undoFacts: outcome.undoFacts } : {}),
   });
+}
+
+function calledRunbookPlanned(outputs: Readonly<Record<string, unknown>>): boolean {
+  const steps = outputs.steps;
+  if (steps === null || typeof steps !== 'object') return false;
+  return Object.values(steps).some((inner) => inner !== null && typeof inner === 'object' && (inner as { status?: unknown }).status === 'planned');
 }
 
 export function skip(rc: RunContext, step: Step, state: StepState, reason: string): void {

@@ -46,12 +46,15 @@ export interface Scriptified {
   readonly env: Readonly<Record<string, string>>;
   /** The script with the values filled in, for plans and logs (redact before showing). */
   readonly display: string;
+  /** Values not known yet (dry-run), as shown: `<unknown: steps.X.outputs.Y>`. */
+  readonly unknowns: readonly string[];
 }
 
 /** Turns a shell script's expressions into environment variables (DESIGN.md §3 Injection). */
 export function scriptify(text: string, ctx: ExprContext, prefix = 'OPSCTL_V'): Scriptified {
-  if (!text.includes('${{')) return { script: text, env: {}, display: text };
+  if (!text.includes('${{')) return { script: text, env: {}, display: text, unknowns: [] };
   const env: Record<string, string> = {};
+  const unknowns: string[] = [];
   const names = new Map<string, string>();
   let script = '';
   let display = '';
@@ -61,7 +64,9 @@ export function scriptify(text: string, ctx: ExprContext, prefix = 'OPSCTL_V'): 
       display += part.text;
       continue;
     }
-    const shown = stringify(evaluateExpression(part.source, ctx));
+    const value = evaluateExpression(part.source, ctx);
+    const shown = stringify(value);
+    if (value instanceof Unknown && !unknowns.includes(shown)) unknowns.push(shown);
     let name = names.get(part.source);
     if (!name) {
       name = `${prefix}${names.size + 1}`;
@@ -71,5 +76,5 @@ export function scriptify(text: string, ctx: ExprContext, prefix = 'OPSCTL_V'): 
     script += `\${${name}}`;
     display += shown;
   }
-  return { script, env, display };
+  return { script, env, display, unknowns };
 }

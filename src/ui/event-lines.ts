@@ -23,6 +23,7 @@ export function eventLines(event: RunEvent, paint: Paint): string[] {
       for (const detail of event.plan.details ?? []) for (const line of detail.split('\n')) lines.push(`    ${line}`);
       if (event.gate) lines.push(`    ${paint.yellow('needs confirmation:')} ${event.gate}`);
       if (event.when) lines.push(`    ${paint.dim(`when ${event.when}`)}`);
+      if (event.deferred) lines.push(`    ${paint.dim(event.deferred)}`);
       return lines;
     }
     case 'step.skipped':

@@ -1,4 +1,6 @@
 import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT } from './helpers';
 import { afterEach, describe, expect, it } from 'vitest';
 import { eventOf, exists, fixture, ndjson, project, runIn } from './run-fixtures';
 
@@ -25,6 +27,31 @@ describe('dry-run and injection', () => {
     expect(result.stdout).toContain("decided at run time: steps.write_a.outputs.size == '0'");
     // the read-only check ran for real
     expect(result.stdout).toContain('checking 1.2.3');
+  });
+
+  it('a check after a planned change, or reading a planned output, is listed, not run (exit 0)', async () => {
+    const dir = temp();
+    const result = await runIn(dir, ['plan', fixture('plan-checks'), '-o', 'json']);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const events = ndjson(result.stdout);
+    expect(eventOf(events, 'step.succeeded', 'before')).toBeTruthy();
+    expect(eventOf(events, 'step.planned', 'after').deferred).toBe('runs after the changes above; decided at run time (`change` was only planned)');
+    const report = eventOf(events, 'step.planned', 'report');
+    expect(report.deferred).toContain('<unknown: steps.change.outputs.version>');
+    expect(report.plan.summary).toBe('log info: deployed <unknown: steps.change.outputs.version>');
+    expect(events.filter((e) => e.type === 'step.started').map((e) => ('step' in e ? e.step : ''))).toEqual(['before']);
+    expect(eventOf(events, 'run.finished').status).toBe('planned');
+  });
+
+  it('opsctl plan demo lists `verify` (it reads the planned build) and exits 0', async () => {
+    const dir = temp();
+    const result = await runIn(dir, ['plan', join(ROOT, 'runbooks/demo.yaml'), '-p', `dir=${dir}/demo`]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/verify .*would read: .*<unknown: steps\.build\.outputs\.checksum>/);
+    expect(result.stdout).toContain('runs after the changes above; decided at run time');
+    expect(result.stdout).not.toContain('No such file');
+    expect(exists(dir, 'demo')).toBe(false);
   });
 
   it('--no-checks plans the reads too', async () => {

@@ -201,6 +201,42 @@ describe('runGraph', () => {
     expect(prompter.asked).toEqual([]);
   });
 
+  it('dry-run plans a check after a planned change or reading a planned output instead of running it', async () => {
+    const g = graph(
+      [
+        step('check', 'fake', { write: false }),
+        step('gate', 'confirm', { message: 'Go?' }),
+        step('after_gate', 'fake', { write: false }),
+        step('deploy', 'fake', { outputs: { x: 1 } }),
+        step('verify', 'fake', { write: false }),
+        needs(step('independent', 'fake', { write: false }), ['check']),
+        needs(step('reads_output', 'fake', { write: false, v: '${{ steps.deploy.outputs.x }}' }), []),
+        needs(step('verify_more', 'fake', { write: false }), ['verify']),
+      ],
+      { finally: [step('closing_check', 'fake', { write: false })] },
+    );
+    const { calls, sink, run } = setup(g, { dryRun: true });
+    const result = await run();
+    expect(result.status).toBe('planned');
+    expect(calls.map((c) => c.step).sort()).toEqual(['after_gate', 'check', 'independent']);
+    const deferred = Object.fromEntries(sink.of('step.planned').map((e) => [e.step, e.deferred]));
+    expect(deferred.deploy).toBeUndefined();
+    expect(deferred.verify).toBe('runs after the changes above; decided at run time (`deploy` was only planned)');
+    expect(deferred.verify_more).toContain('`deploy` was only planned');
+    expect(deferred.reads_output).toBe('runs after the changes above; decided at run time (it reads <unknown: steps.deploy.outputs.x>)');
+    expect(deferred.closing_check).toContain('`deploy` was only planned');
+    expect(sink.of('step.planned').find((e) => e.step === 'reads_output')!.plan.summary).toContain('<unknown: steps.deploy.outputs.x>');
+  });
+
+  it('dry-run: a check that reads a failed check\'s output is planned, not run', async () => {
+    const g = graph([step('check', 'fake', { write: false, fail: 1 }), step('check2', 'fake', { write: false, v: 'x=${{ steps.check.outputs.x }}' })]);
+    const { calls, sink, run } = setup(g, { dryRun: true });
+    const result = await run();
+    expect(result.status).toBe('failed');
+    expect(calls.map((c) => c.step)).toEqual(['check']);
+    expect(sink.of('step.planned').map((e) => [e.step, e.deferred])).toEqual([['check2', 'runs after the changes above; decided at run time (it reads x=<unknown: steps.check.outputs.x>)']]);
+  });
+
   it('passes script values as environment variables, never inside the script', async () => {
     const g = graph([step('s', 'fake', { run: 'echo ${{ params.v }}' })]);
     const { calls, run } = setup(g, { params: { v: '`id` $(touch pwned)' } });

@@ -94,6 +94,13 @@ describe('scriptify', () => {
   });
 
   it('leaves a script without expressions alone', () => {
-    expect(scriptify('ls -l', ctx)).toEqual({ script: 'ls -l', env: {}, display: 'ls -l' });
+    expect(scriptify('ls -l', ctx)).toEqual({ script: 'ls -l', env: {}, display: 'ls -l', unknowns: [] });
+  });
+
+  it('names the values a dry-run does not know yet', () => {
+    const dry = { ...ctx, steps: { build: { status: 'planned', outputs: {} } }, unknownSteps: new Set(['build']) };
+    const result = scriptify('test "$(cat x)" = "${{ steps.build.outputs.checksum }}" && echo ${{ params.version }}', dry);
+    expect(result.unknowns).toEqual(['<unknown: steps.build.outputs.checksum>']);
+    expect(scriptify('echo ${{ params.version }}', dry).unknowns).toEqual([]);
   });
 });
