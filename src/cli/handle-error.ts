@@ -2,12 +2,15 @@ import { CommanderError } from 'commander';
 import { ExitCode } from './exit-codes';
 import { OpsctlError, DiagnosticsError } from '../util/errors';
 import { formatDiagnostics } from '../runbook/print-diagnostics';
+import { redactActive } from '../state/redactor';
 
 /**
  * The one place where errors become exit codes and messages. Bad input is an OpsctlError with
  * its code; anything else is a bug in opsctl, reported as such (with a stack only under OPSCTL_DEBUG).
  */
-export function handleError(error: unknown, stderr: NodeJS.WritableStream = process.stderr): number {
+export function handleError(error: unknown, errStream: NodeJS.WritableStream = process.stderr): number {
+  // Whatever is printed goes through the run's redactor: an error may quote a secret.
+  const stderr = { write: (text: string) => errStream.write(redactActive(text)), isTTY: (errStream as { isTTY?: boolean }).isTTY };
   if (error instanceof CommanderError) {
     // `--help` and `--version` exit 0; help shown because a subcommand is missing
     // (`opsctl incident`) and every "error: …" commander printed are usage errors.

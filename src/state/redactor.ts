@@ -70,6 +70,18 @@ export class Redactor {
   }
 }
 
+let active: { redact(text: string): string } | undefined;
+
+/** The redactor of the run in progress, so the one error printer (`handle-error.ts`) hides its secrets too. */
+export function setActiveRedactor(redactor: { redact(text: string): string } | undefined): void {
+  active = redactor;
+}
+
+/** `text` with the secrets of the run in progress hidden (unchanged when no run registered any). */
+export function redactActive(text: string): string {
+  return active ? active.redact(text) : text;
+}
+
 /** The texts that reveal `secret`: itself, its lines, and their encoded forms. */
 export function secretForms(secret: string): Set<string> {
   const forms = new Set<string>();

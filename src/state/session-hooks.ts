@@ -8,7 +8,7 @@ import { JournalSink } from './journal';
 import { openStore } from './open-store';
 import { acquireRunLock, defaultLockKey, type RunLock } from './run-lock';
 import { buildRunRecord, currentTrigger } from './run-record';
-import { MIN_SECRET_LENGTH } from './redactor';
+import { MIN_SECRET_LENGTH, setActiveRedactor } from './redactor';
 import { redactParams, resolveSecrets } from './secrets';
 import type { StateStore } from './store';
 
@@ -47,6 +47,7 @@ export function stateHooks(options: StateHookOptions = {}): RunHooks {
     ...(options.resume ? { resume: options.resume } : {}),
 
     async resolveSecrets(info) {
+      setActiveRedactor(info.redactor);
       checkHash(info.graph, options);
       const runbook = info.graph.runbook;
       const baseDir = runbook.source.path.startsWith('<') ? process.cwd() : dirname(runbook.source.path);

@@ -130,3 +130,26 @@ describe('secret forms', () => {
     }
   });
 });
+
+describe('the active redactor and the error printer', () => {
+  it('hides the run’s secrets in errors printed by handleError', async () => {
+    const { handleError } = await import('../../../src/cli/handle-error');
+    const { OpsctlError } = await import('../../../src/util/errors');
+    const { setActiveRedactor } = await import('../../../src/state/redactor');
+    const r = new Redactor();
+    r.add('hunter2-secret');
+    setActiveRedactor(r);
+    let printed = '';
+    const sink = { write: (text: string) => ((printed += text), true) } as unknown as NodeJS.WritableStream;
+    try {
+      expect(handleError(new OpsctlError('cannot reach https://u:hunter2-secret@db', 4, 'check hunter2-secret'), sink)).toBe(4);
+      handleError(new Error('boom hunter2-secret'), sink);
+    } finally {
+      setActiveRedactor(undefined);
+    }
+    expect(printed).toContain('cannot reach https://u:***@db');
+    expect(printed).toContain('hint: check ***');
+    expect(printed).toContain('internal error: boom ***');
+    expect(printed).not.toContain('hunter2');
+  });
+});
