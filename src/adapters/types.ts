@@ -27,6 +27,11 @@ export interface ActionDefinition<I extends object = Record<string, unknown>> {
   readonly outputs?: readonly string[];
   /** True when the adapter can compute its own inverse for `undo: auto`. */
   readonly autoUndo?: boolean;
+  /**
+   * `list`: a dry-run lists the step and never runs it, though it changes nothing (a `wait`:
+   * sleeping teaches a plan nothing). Default: reads run, writes are listed.
+   */
+  readonly dryRun?: 'list';
   load(): Promise<ActionImpl<I>>;
 }
 

@@ -24,7 +24,7 @@ export type RunStatus = 'running' | 'succeeded' | 'failed' | 'cancelled' | 'not-
  */
 export type RunEventBody =
   | { readonly type: 'run.started'; readonly runbook: string; readonly title: string; readonly dryRun: boolean; readonly params: Readonly<Record<string, unknown>>; readonly environment?: string; readonly resumedFrom?: string }
-  | { readonly type: 'step.planned'; readonly step: string; readonly title?: string; readonly effect: Effect; readonly plan: PlanDescription; readonly gate?: string; readonly when?: string; readonly deferred?: string }
+  | { readonly type: 'step.planned'; readonly step: string; readonly title?: string; readonly effect: Effect; readonly plan: PlanDescription; readonly gate?: string; readonly when?: string; readonly deferred?: string; readonly listed?: boolean }
   | { readonly type: 'step.skipped'; readonly step: string; readonly reason: string }
   | { readonly type: 'step.awaiting-confirmation'; readonly step: string; readonly message: string }
   | { readonly type: 'step.confirmed'; readonly step: string; readonly by: string; readonly via: 'prompt' | 'yes' | 'approve' }

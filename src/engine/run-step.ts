@@ -94,7 +94,8 @@ export async function executeStep(rc: RunContext, step: Step): Promise<StepEnd> 
     // with values a planned step would have produced, nor after a change that was only planned.
     const deferred = effect === 'read' && !isConfirm ? deferral(rc, step, unknowns) : undefined;
     const nestedDryRun = step.action.kind === 'runbook' && whenNote === undefined;
-    const readNow = effect === 'read' && !isConfirm && !o.noChecks && whenNote === undefined && deferred === undefined;
+    const listed = definition?.dryRun === 'list';
+    const readNow = effect === 'read' && !isConfirm && !listed && !o.noChecks && whenNote === undefined && deferred === undefined;
     if (!nestedDryRun && !readNow) {
       const planInput = showUnknowns(rc, resolved.input) as Record<string, unknown>;
       const plan: PlanDescription = isConfirm ? { summary: `confirm: ${gateMessages[0] ?? ''}` } : await describe(definition!, planInput, planContext);
@@ -106,7 +107,8 @@ export async function executeStep(rc: RunContext, step: Step): Promise<StepEnd> 
         plan,
         ...(gateMessages.length > 0 ? { gate: gateMessages.join(' / ') } : {}),
         ...(whenNote ? { when: whenNote } : {}),
-        ...(deferred && !o.noChecks ? { deferred } : {}),
+        ...(deferred && !o.noChecks && !listed ? { deferred } : {}),
+        ...(listed ? { listed: true } : {}),
       });
       state.status = 'planned';
       state.durationMs = 0;

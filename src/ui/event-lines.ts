@@ -19,7 +19,9 @@ export function eventLines(event: RunEvent, paint: Paint): string[] {
       ];
     }
     case 'step.planned': {
-      const lines = [`${paintStatus(statusSymbol('planned'), 'planned', paint)} ${name(event.step, event.title)} ${paint.dim(`would ${event.effect === 'write' ? 'change' : 'read'}:`)} ${event.plan.summary}`];
+      // A listed step (a wait) says what it would do in its own words: `would wait 30s`.
+      const verb = event.listed ? 'would' : `would ${event.effect === 'write' ? 'change' : 'read'}:`;
+      const lines = [`${paintStatus(statusSymbol('planned'), 'planned', paint)} ${name(event.step, event.title)} ${paint.dim(verb)} ${event.plan.summary}`];
       for (const detail of event.plan.details ?? []) for (const line of detail.split('\n')) lines.push(`    ${line}`);
       if (event.gate) lines.push(`    ${paint.yellow('needs confirmation:')} ${event.gate}`);
       if (event.when) lines.push(`    ${paint.dim(`when ${event.when}`)}`);

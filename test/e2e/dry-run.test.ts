@@ -44,6 +44,14 @@ describe('dry-run and injection', () => {
     expect(eventOf(events, 'run.finished').status).toBe('planned');
   });
 
+  it('a wait is listed (would wait 30s), not slept', async () => {
+    const dir = temp();
+    const result = await runIn(dir, ['plan', fixture('plan-checks')]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/pause would wait 30s/);
+    expect(result.stdout).not.toContain('waiting 30s');
+  });
+
   it('opsctl plan demo lists `verify` (it reads the planned build) and exits 0', async () => {
     const dir = temp();
     const result = await runIn(dir, ['plan', join(ROOT, 'runbooks/demo.yaml'), '-p', `dir=${dir}/demo`]);

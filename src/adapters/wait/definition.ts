@@ -6,6 +6,7 @@ export const waitDefinition: ActionDefinition = {
   summary: 'Wait for a duration',
   schema: s.object({ duration: s.duration('How long: `30s`, `5m`, `1m30s`.') }, { required: ['duration'], shortForm: 'duration' }),
   effect: () => 'read',
+  dryRun: 'list',
   outputs: ['waited_ms'],
   load: () => import('./run'),
 };

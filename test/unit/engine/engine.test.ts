@@ -237,6 +237,23 @@ describe('runGraph', () => {
     expect(sink.of('step.planned').map((e) => [e.step, e.deferred])).toEqual([['check2', 'runs after the changes above; decided at run time (it reads x=<unknown: steps.check.outputs.x>)']]);
   });
 
+  it('dry-run lists a wait (would wait 30s) and never sleeps', async () => {
+    const { waitDefinition } = await import('../../../src/adapters/wait/definition');
+    const g = graph([step('check', 'fake', { write: false }), step('pause', 'wait', { duration: '30s' })]);
+    const clock = new ManualClock();
+    const calls: Call[] = [];
+    const fakes = fakeRegistry(calls, clock);
+    const sink = new RecordingSink();
+    const registry = { get: (key: string) => (key === 'wait' ? waitDefinition : fakes.get(key)), keys: () => [...fakes.keys(), 'wait'] };
+    const started = clock.now();
+    const result = await clock.run(runGraph({ graph: g, registry, prompter: noTerminal, sink, clock, redactor: identityRedactor, expr, runId: 'r', user: 'a', params: {}, config, dryRun: true }));
+    expect(result.status).toBe('planned');
+    expect(clock.now() - started).toBe(0);
+    expect(sink.of('step.started').map((e) => e.step)).toEqual(['check']);
+    const planned = sink.of('step.planned');
+    expect(planned.map((e) => [e.step, e.plan.summary, e.listed])).toEqual([['pause', 'wait 30s', true]]);
+  });
+
   it('passes script values as environment variables, never inside the script', async () => {
     const g = graph([step('s', 'fake', { run: 'echo ${{ params.v }}' })]);
     const { calls, run } = setup(g, { params: { v: '`id` $(touch pwned)' } });
