@@ -8,7 +8,7 @@ import { replay } from '../../state/replay';
 import type { RunRecord, StateStore } from '../../state/store';
 import { usageError } from '../../util/errors';
 import { hostname } from 'node:os';
-import { outputFormat, type OutputFormat } from './incident-shared';
+import { loaderOutput as outputFormat, type LoaderOutput as OutputFormat } from './output-format';
 
 interface OutputOptions {
   output?: string;
