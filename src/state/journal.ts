@@ -4,7 +4,7 @@ import type { Approval, StateStore } from './store';
 export interface JournalOptions {
   readonly store: StateStore;
   readonly runId: string;
-  readonly redactor: { redactValue(value: unknown): unknown };
+  readonly redactor: { redact(text: string): string; redactValue(value: unknown): unknown };
   /** Output kept from the start of each step, in characters. */
   readonly headChars?: number;
   /** Output kept from the end of each step, in characters. */
@@ -86,14 +86,15 @@ export class JournalSink implements EventSink {
 
   emit(raw: RunEvent): void {
     if (this.#closed) return;
-    const event = this.#options.redactor.redactValue(raw) as RunEvent;
-    this.#lastSeq = Math.max(this.#lastSeq, event.seq);
-    if (event.type === 'run.started') this.#startedAt = event.ts;
-    if (event.type === 'step.output' || event.type === 'step.progress') {
-      this.#capture(event);
+    this.#lastSeq = Math.max(this.#lastSeq, raw.seq);
+    if (raw.type === 'step.output' || raw.type === 'step.progress') {
+      // Redacted only if kept: the lines a cap drops cost no redaction (1 GiB of output stays cheap).
+      this.#capture(raw);
       this.#armTimer();
       return;
     }
+    const event = this.#options.redactor.redactValue(raw) as RunEvent;
+    if (event.type === 'run.started') this.#startedAt = event.ts;
     if (isStepEnd(event) || event.type === 'step.retrying') this.#releaseTail(event.step);
     if (event.type === 'run.finished') this.#finished = event.status;
     this.#buffer.push(event);
@@ -154,7 +155,7 @@ export class JournalSink implements EventSink {
     if (state.headUsed + size <= this.#headChars && state.headLines < this.#maxLines && state.tail.length === state.tailStart) {
       state.headUsed += size;
       state.headLines += 1;
-      this.#buffer.push(event);
+      this.#buffer.push(this.#redactLine(event));
       return;
     }
     state.tail.push(event);
@@ -191,7 +192,13 @@ export class JournalSink implements EventSink {
         ts: state.firstDroppedTs ?? new Date().toISOString(),
       });
     }
-    for (let i = state.tailStart; i < state.tail.length; i++) this.#buffer.push(state.tail[i] as StepOutputEvent);
+    for (let i = state.tailStart; i < state.tail.length; i++) this.#buffer.push(this.#redactLine(state.tail[i] as StepOutputEvent));
+  }
+
+  /** Only the text of an output line can hold a secret; step ids, streams and times are opsctl's own. */
+  #redactLine(event: StepOutputEvent): StepOutputEvent {
+    const redact = this.#options.redactor.redact.bind(this.#options.redactor);
+    return event.type === 'step.output' ? { ...event, text: redact(event.text) } : { ...event, message: redact(event.message) };
   }
 
   #flush(): void {
