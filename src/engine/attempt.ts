@@ -1,7 +1,7 @@
 import type { ActionContext, ActionImpl, ActionOutcome } from '../adapters/types';
 import type { Clock } from '../util/clock';
 import { errorMessage } from '../util/errors';
-import { CancelledError, TimeoutError, isTimeout } from './errors';
+import { CancelledError, TimeoutError, isTimeout, timeoutMessage } from './errors';
 
 export interface AttemptOptions {
   readonly impl: ActionImpl;
@@ -55,7 +55,7 @@ export async function runAttempt(options: AttemptOptions): Promise<AttemptResult
     if (isTimeout(controller.signal.reason)) {
       if (outcome.type === 'success') return { outcome, end: 'finished' };
       return {
-        outcome: { ...outcome, type: 'failure', reason: 'timeout', message: `timed out after ${options.timeoutMs} ms` },
+        outcome: { ...outcome, type: 'failure', reason: 'timeout', message: timeoutMessage(options.timeoutMs ?? 0, outcome.message) },
         end: 'timed-out',
       };
     }

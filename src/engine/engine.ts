@@ -236,7 +236,7 @@ export async function runGraph(o: RunOptions): Promise<RunResult> {
   }
 
   let status: RunStatus = cancelled ? 'cancelled' : failedStep ? 'failed' : declined ? 'not-confirmed' : o.dryRun ? 'planned' : 'succeeded';
-  let error = failedState ? `step \`${stepPath(rc, failedStep!)}\` ${failedState.status === 'timed-out' ? 'timed out' : 'failed'}: ${failedState.message ?? failedState.reason}` : undefined;
+  let error = failedState ? `step \`${stepPath(rc, failedStep!)}\` ${failureWords(failedState)}` : undefined;
   if (cancelled) error = `cancelled: ${errorMessage(rc.signal.reason)}`;
   if (declined && !error) {
     const refused = [...rc.states.entries()].find(([, state]) => state.reason === 'declined');
@@ -267,6 +267,13 @@ export async function runGraph(o: RunOptions): Promise<RunResult> {
   }
 
   return finish(status, { ...(failedStep ? { failedStep } : {}), ...(error ? { error } : {}), undoErrors });
+}
+
+/** `failed: …`, or `timed out after 15m: …` (a timeout's message starts with those words). */
+function failureWords(state: StepState): string {
+  const message = state.message ?? state.reason ?? '';
+  if (state.status !== 'timed-out') return `failed: ${message}`;
+  return message.startsWith('timed out') ? message : `timed out: ${message}`;
 }
 
 function redactParams(o: RunOptions): Record<string, unknown> {

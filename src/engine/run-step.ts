@@ -204,7 +204,7 @@ export async function executeStep(rc: RunContext, step: Step): Promise<StepEnd> 
     if (result.end === 'cancelled' || outcome.reason === 'cancelled') return cancel(rc, step, state, started);
     if (result.end === 'timed-out') {
       state.status = 'timed-out';
-      rc.emit({ type: 'step.timed-out', step: step.id, durationMs: state.durationMs, timeoutMs: step.timeoutMs ?? 0 });
+      rc.emit({ type: 'step.timed-out', step: step.id, durationMs: state.durationMs, timeoutMs: step.timeoutMs ?? 0, ...(outcome.message ? { message: outcome.message } : {}) });
     } else {
       state.status = 'failed';
       rc.emit({

@@ -48,8 +48,12 @@ export function eventLines(event: RunEvent, paint: Paint): string[] {
       return [`${paint.green('✔')} ${name(event.step)} ${paint.dim(formatDuration(event.durationMs))}`];
     case 'step.failed':
       return [`${paint.red('✖')} ${name(event.step)} failed ${paint.dim(`(${event.reason}${event.exitCode !== undefined ? `, exit code ${event.exitCode}` : ''}, ${formatDuration(event.durationMs)})`)}: ${event.message}`];
-    case 'step.timed-out':
-      return [`${paint.red('✖')} ${name(event.step)} timed out after ${formatDuration(event.timeoutMs)}`];
+    case 'step.timed-out': {
+      const after = `timed out after ${formatDuration(event.timeoutMs)}`;
+      // The adapter's words after ours (an ECS wait's last state); "the script timed out after 1s" adds nothing.
+      const words = event.message === undefined || event.message.endsWith(after) ? '' : event.message.startsWith(`${after}: `) ? event.message.slice(after.length + 2) : event.message;
+      return [`${paint.red('✖')} ${name(event.step)} ${after}${words ? `: ${words}` : ''}`];
+    }
     case 'step.cancelled':
       return [`${paint.yellow('■')} ${name(event.step)} cancelled ${paint.dim(formatDuration(event.durationMs))}`];
     case 'step.rolling-back':

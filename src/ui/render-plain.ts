@@ -42,7 +42,7 @@ export function plainRenderer(options: PlainOptions = {}): EventSink {
         case 'step.rollback-failed':
           endGroup(event.step);
           if (options.githubActions) {
-            const message = event.type === 'step.timed-out' ? `timed out after ${formatDuration(event.timeoutMs)}` : event.message;
+            const message = event.type === 'step.timed-out' ? (event.message ?? `timed out after ${formatDuration(event.timeoutMs)}`) : event.message;
             out.write(`::error title=opsctl step ${event.step}::${escapeCommand(`step ${event.step}: ${message}`)}\n`);
           }
           break;

@@ -1,5 +1,6 @@
 import type { RunEvent, RunStatus, StepStatus } from '../engine/events';
 import { unreachable } from '../util/unreachable';
+import { formatDuration } from '../util/duration';
 
 /** What a renderer remembers of a run from its events, for the closing table. */
 export interface StepRow {
@@ -86,7 +87,7 @@ export function applyEvent(summary: RunSummary, event: RunEvent): void {
     case 'step.timed-out':
       row.status = 'timed-out';
       row.durationMs = event.durationMs;
-      row.note = `timed out after ${event.timeoutMs} ms`;
+      row.note = event.message ?? `timed out after ${formatDuration(event.timeoutMs)}`;
       break;
     case 'step.cancelled':
       row.status = 'cancelled';

@@ -232,6 +232,9 @@ steps:
     expect(result.code).toBe(1);
     const events = ndjson(result.stdout);
     expect(eventOf(events, 'step.timed-out', 'rollout').timeoutMs).toBe(1000);
+    // the timeout keeps the adapter's words: the last rollout state
+    expect(eventOf(events, 'step.timed-out', 'rollout').message).toMatch(/^timed out after 1s: .*last state: rollout IN_PROGRESS/);
+    expect(eventOf(events, 'run.finished').error).toMatch(/^step `rollout` timed out after 1s: .*last state: rollout IN_PROGRESS/);
     expect(progress(events, 'rollout')).toContain('rollout IN_PROGRESS, running 0/2, 1 other deployment still running 2');
     const polls = fake.operations().length;
     await new Promise((resolve) => setTimeout(resolve, 200));

@@ -97,6 +97,16 @@ describe('runGraph', () => {
     expect(result.error).toContain('timed out');
   });
 
+  it('a timeout keeps the adapter\'s words with "timed out after …"', async () => {
+    const g = graph([step('deploy', 'fake', { hang: true, said: 'Waiting for service `api`: last state: rollout IN_PROGRESS, running 1/2' }, { timeoutMs: 900_000 })]);
+    const { sink, run } = setup(g);
+    const result = await run();
+    const words = 'timed out after 15m: Waiting for service `api`: last state: rollout IN_PROGRESS, running 1/2';
+    expect(result.steps[0]!.message).toBe(words);
+    expect(sink.of('step.timed-out')[0]!.message).toBe(words);
+    expect(result.error).toBe(`step \`deploy\` ${words}`);
+  });
+
   it('rolls back succeeded steps in reverse order of completion and reports a failing undo with the error', async () => {
     const g = graph(
       [

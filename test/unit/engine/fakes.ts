@@ -129,7 +129,7 @@ export function fakeRegistry(calls: Call[], clock: Clock): AdapterRegistry {
       }
       if (input.hang) {
         await new Promise((resolve) => ctx.signal.addEventListener('abort', resolve, { once: true }));
-        return { type: 'failure', reason: 'cancelled', message: 'aborted' };
+        return { type: 'failure', reason: 'cancelled', message: typeof input.said === 'string' ? input.said : 'aborted' };
       }
       if (typeof input.say === 'string') ctx.output('stdout', input.say);
       if (typeof input.fail === 'number' && n <= input.fail) {

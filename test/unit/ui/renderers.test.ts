@@ -101,3 +101,16 @@ describe('pretty renderer during a prompt', () => {
     expect(text()).toContain('build │ compiling');
   });
 });
+
+describe('event lines', () => {
+  it('a timeout line keeps what the action said when it stopped, without repeating the duration', async () => {
+    const { eventLines } = await import('../../../src/ui/event-lines');
+    const { noPaint } = await import('../../../src/ui/run-summary');
+    const [ecs, shell] = stamp([
+      { type: 'step.timed-out', step: 'deploy', durationMs: 900_000, timeoutMs: 900_000, message: 'timed out after 15m: last state: rollout IN_PROGRESS, running 1/2' },
+      { type: 'step.timed-out', step: 'slow', durationMs: 1000, timeoutMs: 1000, message: 'the script timed out after 1s' },
+    ]);
+    expect(eventLines(ecs!, noPaint)).toEqual(['✖ deploy timed out after 15m: last state: rollout IN_PROGRESS, running 1/2']);
+    expect(eventLines(shell!, noPaint)).toEqual(['✖ slow timed out after 1s']);
+  });
+});
