@@ -1,5 +1,5 @@
 /**
- * Ctrl-C and SIGTERM during a run (DESIGN.md §3 Signals). The first one aborts the run's signal:
+ * Ctrl-C, SIGTERM and SIGHUP during a run (DESIGN.md §3 Signals). The first one aborts the run's signal:
  * the engine starts nothing new, running steps get SIGTERM and, after the grace period, SIGKILL;
  * `finally` steps still run and the run ends `cancelled` (exit 130). A second Ctrl-C exits at
  * once; the shell adapter's exit hook SIGKILLs every step's process group on the way out.
@@ -36,6 +36,8 @@ export function installInterruptHandlers(options: InterruptOptions): InterruptHa
   };
   target.on('SIGINT', onSignal);
   target.on('SIGTERM', onSignal);
+  // A closed terminal (an SSH session that dropped) must not leave steps running unsupervised.
+  target.on('SIGHUP', onSignal);
   return {
     get received() {
       return received;
@@ -43,6 +45,7 @@ export function installInterruptHandlers(options: InterruptOptions): InterruptHa
     dispose() {
       target.off('SIGINT', onSignal);
       target.off('SIGTERM', onSignal);
+      target.off('SIGHUP', onSignal);
     },
   };
 }

@@ -140,5 +140,14 @@ describe('interrupt handlers', () => {
     expect(exits).toEqual([130]);
     handlers.dispose();
     expect(target.listenerCount('SIGINT')).toBe(0);
+    expect(target.listenerCount('SIGHUP')).toBe(0);
+  });
+
+  it('treats a hang-up like SIGTERM: the run is cancelled, not abandoned', () => {
+    const target = new EventEmitter();
+    const controller = new AbortController();
+    installInterruptHandlers({ controller, write: () => undefined, exit: () => undefined, target: target as unknown as NodeJS.Process });
+    target.emit('SIGHUP', 'SIGHUP');
+    expect(controller.signal.aborted).toBe(true);
   });
 });
