@@ -35,7 +35,7 @@ async function startedRun(graceMs: number) {
 }
 
 describe('signals', () => {
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     it(`${signal}: stops the step tree after the grace period, runs finally, records cancelled, exits 130`, async () => {
       const { dir, opsctl, tree } = await startedRun(1500);
       opsctl.child.kill(signal);
