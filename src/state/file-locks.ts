@@ -1,7 +1,7 @@
 import { link, mkdir, readdir, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LockHolder, LockResult } from './store';
-import { isCode, readJson, syncDir, tempPath, writeFileSynced, writeJsonAtomic } from './fs-durable';
+import { isCode, readIfExists, readJson, syncDir, tempPath, writeFileSynced, writeJsonAtomic } from './fs-durable';
 import { staleReason, type LivenessProbe } from './lock-liveness';
 
 /** A takeover guard older than this was left by a process that died mid-takeover. */
@@ -27,7 +27,12 @@ export class FileLocks {
     for (let attempt = 0; attempt < 20; attempt++) {
       if (await this.tryCreate(path, holder)) return takenOver ? { acquired: true, takenOver } : { acquired: true };
       const current = await readJson<LockHolder>(path);
-      if (!current) continue; // released between our attempt and the read
+      if (!current) {
+        // Released between our attempt and the read, or a file no opsctl wrote whole (lock files
+        // appear by link and change by rename, so a torn one is damage): it holds nobody.
+        if ((await readIfExists(path)) !== undefined) await this.removeCorrupt(path);
+        continue;
+      }
       const reason = staleReason(current, this.probe());
       if (!reason) return { acquired: false, holder: current };
       if (await this.removeIfStill(path, current)) takenOver = { holder: current, reason };
@@ -115,6 +120,21 @@ export class FileLocks {
       if (!again || again.runId !== stale.runId || again.since !== stale.since) return false;
       await this.unlinkQuiet(path);
       return true;
+    } finally {
+      await this.unlinkQuiet(guard);
+    }
+  }
+
+  private async removeCorrupt(path: string): Promise<void> {
+    const guard = `${path}.takeover`;
+    try {
+      await writeFileSynced(guard, `${process.pid}\n`, 'wx');
+    } catch (error) {
+      if (!isCode(error, 'EEXIST')) throw error;
+      return;
+    }
+    try {
+      if ((await readIfExists(path)) !== undefined && !(await readJson<LockHolder>(path))) await this.unlinkQuiet(path);
     } finally {
       await this.unlinkQuiet(guard);
     }

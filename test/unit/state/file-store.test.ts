@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, appendFile, readdir } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, appendFile, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -52,6 +52,16 @@ describe('FileStore on disk', () => {
     await store.createRun({ ...runRecord('20261122T142959-9999'), startedAt: '2026-11-22T14:29:59.000Z' });
     expect((await store.listRuns({ limit: 1 })).map((r) => r.id)).toEqual(['20261122T143000-0000']);
     expect((await store.listRuns({ limit: 3 })).map((r) => r.id)).toEqual(['20261122T143000-0000', '20261122T143000-ffff', '20261122T142959-9999']);
+  });
+
+  it('treats a damaged lock file as holding nobody', async () => {
+    const dir = await freshDir();
+    const store = new FileStore({ dir });
+    const now = new Date().toISOString();
+    await store.acquireLock({ key: 'k@e', runId: 'r1', user: 'u', host: 'h', pid: 1, since: now, heartbeatAt: now });
+    await writeFile(join(dir, 'locks', 'k@e.json'), '{"key":"k@e","ru');
+    expect(await store.acquireLock({ key: 'k@e', runId: 'r2', user: 'u', host: 'h', pid: 1, since: now, heartbeatAt: now })).toEqual({ acquired: true });
+    expect((await store.listLocks()).map((l) => l.runId)).toEqual(['r2']);
   });
 
   it('refuses ids that would leave the state folder', async () => {
