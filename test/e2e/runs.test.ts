@@ -45,7 +45,7 @@ describe('run records and history', () => {
     const result = await run(dir, args, { env: { OPSCTL_USER: 'ana@example.com', CI: 'true' } });
     expect(result.code).toBe(0);
     const [id] = runIds(dir);
-    expect(id).toMatch(/^\d{8}T\d{6}-[0-9a-f]{4}$/);
+    expect(id).toMatch(/^\d{8}T\d{6}-[0-9a-f]{6}$/);
     const rec = record(dir, id!);
     expect(rec).toMatchObject({
       id,
