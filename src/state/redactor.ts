@@ -26,6 +26,17 @@ export class Redactor {
     if (this.#needles.size !== before) this.#pattern = undefined;
   }
 
+  /**
+   * Length of the longest hidden text. A stream cut into pieces at arbitrary places (a line too
+   * long to keep whole) must carry the last `longest - 1` characters over to the next piece, or a
+   * secret straddling the cut escapes.
+   */
+  get longest(): number {
+    let max = 0;
+    for (const needle of this.#needles) if (needle.length > max) max = needle.length;
+    return max;
+  }
+
   /** How many distinct texts are hidden (forms included). */
   get size(): number {
     return this.#needles.size;

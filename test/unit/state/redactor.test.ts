@@ -77,6 +77,14 @@ describe('Redactor', () => {
     expect(r.redact('token-with-suffix!')).toBe(`${REDACTED}!`);
   });
 
+  it('knows its longest hidden text, for cutting streams safely', () => {
+    const r = new Redactor();
+    expect(r.longest).toBe(0);
+    r.add('abcd');
+    r.add('a-much-longer-secret');
+    expect(r.longest).toBe(Math.max(...[...secretForms('a-much-longer-secret')].map((f) => f.length)));
+  });
+
   it('picks up secrets added after a first use', () => {
     const r = new Redactor();
     r.add('first-secret');
