@@ -91,7 +91,10 @@ export type ActionOutcome =
       readonly exitCode?: number;
       /** A finer kind for `retry.on` (e.g. `ThrottlingException`, `ECONNREFUSED`). */
       readonly errorKind?: string;
+      /** What is known despite the failure (the revision deployed before the wait timed out); `finally` steps read them. */
       readonly outputs?: Readonly<Record<string, unknown>>;
+      /** Set when the action changed something before failing: `on_failure: rollback` undoes it first. */
+      readonly undoFacts?: Readonly<Record<string, unknown>>;
     };
 
 export interface PlanContext {

@@ -80,6 +80,7 @@ export async function runGraph(o: RunOptions): Promise<RunResult> {
     status: 'running',
     approvals: [],
     completions: [],
+    changedThenFailed: [],
     signal: o.signal ?? new AbortController().signal,
     promptChain: Promise.resolve(),
     gates,

@@ -34,8 +34,8 @@ export type RunEventBody =
   | { readonly type: 'step.progress'; readonly step: string; readonly message: string }
   | { readonly type: 'step.retrying'; readonly step: string; readonly attempt: number; readonly delayMs: number; readonly reason: string }
   | { readonly type: 'step.succeeded'; readonly step: string; readonly durationMs: number; readonly outputs: Readonly<Record<string, unknown>>; readonly exitCode?: number; readonly undoFacts?: Readonly<Record<string, unknown>> }
-  | { readonly type: 'step.failed'; readonly step: string; readonly durationMs: number; readonly reason: FailureReason; readonly message: string; readonly exitCode?: number }
-  | { readonly type: 'step.timed-out'; readonly step: string; readonly durationMs: number; readonly timeoutMs: number; readonly message?: string }
+  | { readonly type: 'step.failed'; readonly step: string; readonly durationMs: number; readonly reason: FailureReason; readonly message: string; readonly exitCode?: number; readonly outputs?: Readonly<Record<string, unknown>>; readonly undoFacts?: Readonly<Record<string, unknown>> }
+  | { readonly type: 'step.timed-out'; readonly step: string; readonly durationMs: number; readonly timeoutMs: number; readonly message?: string; readonly outputs?: Readonly<Record<string, unknown>>; readonly undoFacts?: Readonly<Record<string, unknown>> }
   | { readonly type: 'step.cancelled'; readonly step: string; readonly durationMs: number }
   | { readonly type: 'step.rolling-back'; readonly step: string }
   | { readonly type: 'step.rolled-back'; readonly step: string; readonly durationMs: number }

@@ -100,3 +100,13 @@ function walk(document: unknown, segments: readonly (string | number)[], path: s
 function describePath(segments: readonly (string | number)[]): string {
   return '$' + segments.map((s) => (typeof s === 'number' ? `[${s}]` : `.${s}`)).join('');
 }
+
+/**
+ * A failed step's outputs (`finally` steps read them): what the action returned, plus each
+ * selector that names one of those outputs. Text selectors have no text to read after a failure.
+ */
+export function failedOutputs(selectors: Readonly<Record<string, string>>, outputs: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...outputs };
+  for (const [name, selector] of Object.entries(selectors)) if (Object.hasOwn(outputs, selector)) out[name] = outputs[selector];
+  return out;
+}

@@ -90,6 +90,8 @@ export interface RunContext {
   readonly approvals: Approval[];
   /** Order in which steps succeeded (for rollback). */
   readonly completions: string[];
+  /** Steps that failed after changing something (they recorded undo facts), in order: rolled back first. */
+  readonly changedThenFailed: string[];
   /** The signal every attempt listens to: the run's, then a fresh one for `finally`. */
   signal: AbortSignal;
   /** Serializes prompts so parallel gates never ask at once. */

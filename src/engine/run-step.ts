@@ -5,7 +5,7 @@ import { errorMessage } from '../util/errors';
 import { runAttempt } from './attempt';
 import { exprContext, resolveAction, resolveEnv, showUnknowns, unknownsIn, type ResolvedAction } from './expr-context';
 import { passGate } from './gates';
-import { selectOutputs } from './outputs';
+import { failedOutputs, selectOutputs } from './outputs';
 import { confirmMessage } from './plan';
 import { describeFailure, retryDelay, shouldRetry } from './retry';
 import { stepPath, type RunContext, type StepState } from './run-context';
@@ -159,6 +159,7 @@ export async function executeStep(rc: RunContext, step: Step): Promise<StepEnd> 
     ...(approval ? { approval } : {}),
   };
 
+  let undoFacts: Readonly<Record<string, unknown>> | undefined;
   for (let attempt = 1; ; attempt++) {
     state.status = 'running';
     state.attempts = attempt;
@@ -184,8 +185,17 @@ export async function executeStep(rc: RunContext, step: Step): Promise<StepEnd> 
         succeed(rc, step, state, started, outcome, selected.outputs);
         return 'ok';
       }
-      outcome = { type: 'failure', reason: 'expectation-failed', message: selected.message, ...(outcome.exitCode !== undefined ? { exitCode: outcome.exitCode } : {}) };
+      outcome = {
+        type: 'failure',
+        reason: 'expectation-failed',
+        message: selected.message,
+        ...(outcome.exitCode !== undefined ? { exitCode: outcome.exitCode } : {}),
+        // It ran, so what it changed is still to be undone.
+        ...(outcome.undoFacts ? { undoFacts: outcome.undoFacts } : {}),
+      };
     }
+    // Facts of an earlier attempt still stand when a retry fails without changing anything.
+    undoFacts = outcome.undoFacts ?? undoFacts;
     if (result.end !== 'cancelled' && !rc.signal.aborted && shouldRetry(step.retry, attempt, outcome)) {
       const delayMs = retryDelay(step.retry, attempt, o.random);
       rc.emit({ type: 'step.retrying', step: step.id, attempt: attempt + 1, delayMs, reason: `${describeFailure(outcome)}: ${outcome.message}` });
@@ -200,11 +210,16 @@ export async function executeStep(rc: RunContext, step: Step): Promise<StepEnd> 
     state.reason = outcome.reason;
     state.message = outcome.message;
     state.durationMs = o.clock.now() - started;
-    if (outcome.outputs) state.outputs = { ...outcome.outputs };
+    if (outcome.outputs) state.outputs = failedOutputs(step.outputs, outcome.outputs);
+    if (undoFacts) {
+      state.undoFacts = undoFacts;
+      rc.changedThenFailed.push(step.id);
+    }
+    const known = { ...(outcome.outputs ? { outputs: state.outputs } : {}), ...(undoFacts ? { undoFacts } : {}) };
     if (result.end === 'cancelled' || outcome.reason === 'cancelled') return cancel(rc, step, state, started);
     if (result.end === 'timed-out') {
       state.status = 'timed-out';
-      rc.emit({ type: 'step.timed-out', step: step.id, durationMs: state.durationMs, timeoutMs: step.timeoutMs ?? 0, ...(outcome.message ? { message: outcome.message } : {}) });
+      rc.emit({ type: 'step.timed-out', step: step.id, durationMs: state.durationMs, timeoutMs: step.timeoutMs ?? 0, ...(outcome.message ? { message: outcome.message } : {}), ...known });
     } else {
       state.status = 'failed';
       rc.emit({
@@ -214,6 +229,7 @@ export async function executeStep(rc: RunContext, step: Step): Promise<StepEnd> 
         reason: outcome.reason,
         message: outcome.message,
         ...(outcome.exitCode !== undefined ? { exitCode: outcome.exitCode } : {}),
+        ...known,
       });
     }
     // A gate declined inside a called runbook is still a declined gate (exit 3), not a failure.

@@ -10,31 +10,37 @@ export interface UndoError {
   readonly message: string;
 }
 
-/** Steps to undo: those that succeeded and have an `undo`, most recently completed first. */
-export function undoOrder(completions: readonly string[], steps: ReadonlyMap<string, Step>): string[] {
-  return [...completions].reverse().filter((id) => steps.get(id)?.undo !== undefined);
+/**
+ * Steps to undo, each with an `undo`: first those that failed after changing something (they
+ * recorded undo facts), most recent first; then those that succeeded, most recently completed first.
+ */
+export function undoOrder(completions: readonly string[], steps: ReadonlyMap<string, Step>, changedThenFailed: readonly string[] = []): string[] {
+  const order = [...new Set([...[...changedThenFailed].reverse(), ...[...completions].reverse()])];
+  return order.filter((id) => steps.get(id)?.undo !== undefined);
 }
 
 /**
- * `on_failure: rollback`: runs the undo of every succeeded step in reverse order of completion.
- * A failing undo is reported and the rollback goes on; the caller reports it together with the
- * error that started the rollback.
+ * `on_failure: rollback`: undoes what a failed step changed before failing (an ECS deploy whose
+ * wait timed out), then every succeeded step in reverse order of completion. A failing undo is
+ * reported and the rollback goes on; the caller reports it together with the error that started
+ * the rollback. A failed step keeps its status (`failed`, `timed-out`); its `undo` says how the undo went.
  */
 export async function rollback(rc: RunContext, graph: StepGraph): Promise<UndoError[]> {
   const errors: UndoError[] = [];
-  for (const id of undoOrder(rc.completions, graph.steps)) {
+  for (const id of undoOrder(rc.completions, graph.steps, rc.changedThenFailed)) {
     const step = graph.steps.get(id)!;
     const state = rc.states.get(id)!;
+    const failed = state.status !== 'succeeded';
     const started = rc.options.clock.now();
-    state.status = 'rolling-back';
+    if (!failed) state.status = 'rolling-back';
     rc.emit({ type: 'step.rolling-back', step: id });
     const message = await undoStep(rc, step);
     if (message === undefined) {
-      state.status = 'rolled-back';
+      if (!failed) state.status = 'rolled-back';
       state.undo = { status: 'rolled-back' };
       rc.emit({ type: 'step.rolled-back', step: id, durationMs: rc.options.clock.now() - started });
     } else {
-      state.status = 'rollback-failed';
+      if (!failed) state.status = 'rollback-failed';
       state.undo = { status: 'rollback-failed', message };
       errors.push({ step: id, message });
       rc.emit({ type: 'step.rollback-failed', step: id, message });

@@ -93,19 +93,28 @@ export function applyEvent(summary: RunSummary, event: RunEvent): void {
       row.status = 'cancelled';
       row.durationMs = event.durationMs;
       break;
+    // A step that failed after changing something is undone too; it stays failed, with a note.
     case 'step.rolling-back':
-      row.status = 'rolling-back';
+      if (!failedRow(row)) row.status = 'rolling-back';
       break;
     case 'step.rolled-back':
-      row.status = 'rolled-back';
+      if (failedRow(row)) row.note = row.note ? `${row.note} (rolled back)` : 'rolled back';
+      else row.status = 'rolled-back';
       break;
     case 'step.rollback-failed':
-      row.status = 'rollback-failed';
-      row.note = `undo failed: ${event.message}`;
+      if (failedRow(row)) row.note = `${row.note ? `${row.note}; ` : ''}undo failed: ${event.message}`;
+      else {
+        row.status = 'rollback-failed';
+        row.note = `undo failed: ${event.message}`;
+      }
       break;
     default:
       return unreachable(event);
   }
+}
+
+function failedRow(row: { readonly status: StepStatus }): boolean {
+  return row.status === 'failed' || row.status === 'timed-out';
 }
 
 export interface Paint {

@@ -138,6 +138,41 @@ describe('runGraph', () => {
     expect(calls.at(-1)!.input).toEqual({ undoOf: 'made-42' });
   });
 
+  it('rollback undoes a failed step that changed something first, then the succeeded ones; finally reads its outputs', async () => {
+    const g = graph(
+      [step('a', 'fake', {}, { undo: 'auto' }), step('b', 'fake', {}, { undo: 'auto' }), step('deploy', 'fake', { failAfterChange: true }, { undo: 'auto', outputs: { revision: 'rev' } })],
+      { onFailure: 'rollback', finally: [step('report', 'fake', { rev: '${{ steps.deploy.outputs.revision }}', status: '${{ steps.deploy.status }}' })] },
+    );
+    const { calls, sink, run } = setup(g);
+    const result = await run();
+    expect(result.status).toBe('failed');
+    expect(calls.map((c) => c.input.undoOf ?? c.step)).toEqual(['a', 'b', 'deploy', 'deploy', 'b', 'a', 'report']);
+    expect(sink.of('step.failed')[0]).toMatchObject({ step: 'deploy', outputs: { rev: 'r2', revision: 'r2' }, undoFacts: { ran: 'deploy' } });
+    expect(sink.of('step.rolled-back').map((e) => e.step)).toEqual(['deploy', 'b', 'a']);
+    const deploy = result.steps.find((s) => s.id === 'deploy')!;
+    expect(deploy.status).toBe('failed');
+    expect(deploy.undo).toEqual({ status: 'rolled-back' });
+    expect(calls.at(-1)!.input).toEqual({ rev: 'r2', status: 'failed' });
+  });
+
+  it('a failed step whose undo fails is reported with the original error', async () => {
+    const g = graph([step('a', 'fake', {}, { undo: 'auto' }), step('deploy', 'fake', { failAfterChange: true, undoFails: true }, { undo: 'auto' })], { onFailure: 'rollback' });
+    const { calls, run } = setup(g);
+    const result = await run();
+    expect(calls.map((c) => c.input.undoOf ?? c.step)).toEqual(['a', 'deploy', 'deploy', 'a']);
+    expect(result.undoErrors.map((u) => u.step)).toEqual(['deploy']);
+    expect(result.error).toMatch(/^step `deploy` failed: the wait ran out; last state: IN_PROGRESS; and the rollback failed too: undo of `deploy`: /);
+    expect(result.steps.find((s) => s.id === 'deploy')!.undo?.status).toBe('rollback-failed');
+    expect(result.steps.find((s) => s.id === 'a')!.status).toBe('rolled-back');
+  });
+
+  it('a failed step without undo facts is not undone', async () => {
+    const g = graph([step('a', 'fake', {}, { undo: 'auto' }), step('deploy', 'fake', { fail: 1 }, { undo: 'auto' })], { onFailure: 'rollback' });
+    const { calls, run } = setup(g);
+    await run();
+    expect(calls.map((c) => c.input.undoOf ?? c.step)).toEqual(['a', 'deploy', 'a']);
+  });
+
   it('always runs finally steps, with run.status of the failed run', async () => {
     const g = graph([step('a', 'fake', { fail: 1 })], { finally: [step('cleanup', 'fake', { status: '${{ run.status }}' })] });
     const { calls, run } = setup(g);

@@ -135,6 +135,9 @@ export function fakeRegistry(calls: Call[], clock: Clock): AdapterRegistry {
       if (typeof input.fail === 'number' && n <= input.fail) {
         return { type: 'failure', reason: 'exit-non-zero', exitCode: (input.exitCode as number) ?? 1, message: `attempt ${n} failed` };
       }
+      if (input.failAfterChange) {
+        return { type: 'failure', reason: 'timeout', message: 'the wait ran out; last state: IN_PROGRESS', outputs: { rev: 'r2' }, undoFacts: { ran: ctx.stepId } };
+      }
       if (input.failWith === 'kind') return { type: 'failure', reason: 'http-error', errorKind: 'ECONNRESET', message: 'reset' };
       return {
         type: 'success',

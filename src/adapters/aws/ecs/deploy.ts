@@ -121,7 +121,13 @@ export const ecsDeployImpl: ActionImpl = {
       };
       if (!input.wait) return success(outputs, { result: updated.service, undoFacts });
       const stable = await waitStable(client, ctx, { ...input, ...(deploymentId ? { deploymentId } : {}) });
-      if (!stable.ok) return stable.outcome.type === 'failure' ? { ...stable.outcome, outputs: success(outputs).outputs } : stable.outcome;
+      // The service was changed before the wait failed: the failure carries the undo facts, so
+      // `on_failure: rollback` puts the previous revision back.
+      const changed = success(outputs, { undoFacts });
+      if (!stable.ok) {
+        if (stable.outcome.type !== 'failure' || changed.type !== 'success') return stable.outcome;
+        return { ...stable.outcome, outputs: changed.outputs, ...(changed.undoFacts ? { undoFacts: changed.undoFacts } : {}) };
+      }
       return success({ ...outputs, running_count: stable.value.runningCount, desired_count: stable.value.desiredCount }, { result: stable.value, undoFacts });
     }),
 
