@@ -1,5 +1,6 @@
 import type { EventSink, RunEvent, RunEventBody, RunStatus } from '../engine/events';
 import type { Approval, StateStore } from './store';
+import { OutputCap, type OutputEvent } from './output-cap';
 
 export interface JournalOptions {
   readonly store: StateStore;
@@ -24,21 +25,6 @@ export interface JournalOptions {
   readonly onError?: (error: unknown) => void;
 }
 
-type StepOutputEvent = Extract<RunEvent, { type: 'step.output' | 'step.progress' }>;
-
-interface StepOutputState {
-  headUsed: number;
-  headLines: number;
-  /** The kept tail is `tail.slice(tailStart)`: dropping from the front is O(1), compacted now and then. */
-  tail: StepOutputEvent[];
-  tailStart: number;
-  tailUsed: number;
-  droppedLines: number;
-  droppedChars: number;
-  firstDroppedSeq?: number;
-  firstDroppedTs?: string;
-}
-
 const KiB = 1024;
 
 /**
@@ -51,11 +37,8 @@ const KiB = 1024;
  */
 export class JournalSink implements EventSink {
   readonly #options: JournalOptions;
-  readonly #headChars: number;
-  readonly #tailChars: number;
-  readonly #maxLines: number;
+  readonly #cap: OutputCap;
   #buffer: RunEvent[] = [];
-  readonly #steps = new Map<string, StepOutputState>();
   #chain: Promise<void> = Promise.resolve();
   #timer: NodeJS.Timeout | undefined;
   #approvals: Approval[] = [];
@@ -68,9 +51,7 @@ export class JournalSink implements EventSink {
 
   constructor(options: JournalOptions) {
     this.#options = options;
-    this.#headChars = options.headChars ?? 64 * KiB;
-    this.#tailChars = options.tailChars ?? 64 * KiB;
-    this.#maxLines = options.maxLines ?? 1000;
+    this.#cap = new OutputCap({ headChars: options.headChars ?? 64 * KiB, tailChars: options.tailChars ?? 64 * KiB, maxLines: options.maxLines ?? 1000 });
     if (options.finalizeOnExit) process.once('exit', this.#onExit);
   }
 
@@ -89,7 +70,7 @@ export class JournalSink implements EventSink {
     this.#lastSeq = Math.max(this.#lastSeq, raw.seq);
     if (raw.type === 'step.output' || raw.type === 'step.progress') {
       // Redacted only if kept: the lines a cap drops cost no redaction (1 GiB of output stays cheap).
-      this.#capture(raw);
+      if (this.#cap.admit(raw)) this.#buffer.push(this.#redactLine(raw));
       this.#armTimer();
       return;
     }
@@ -111,7 +92,7 @@ export class JournalSink implements EventSink {
 
   async close(): Promise<void> {
     if (this.#closed) return this.#chain;
-    for (const step of this.#steps.keys()) this.#releaseTail(step);
+    for (const step of this.#cap.steps()) this.#releaseTail(step);
     this.#flush();
     this.#closed = true;
     process.off('exit', this.#onExit);
@@ -122,7 +103,7 @@ export class JournalSink implements EventSink {
 
   #finalize(): void {
     if (this.#closed) return;
-    for (const step of this.#steps.keys()) this.#releaseTail(step);
+    for (const step of this.#cap.steps()) this.#releaseTail(step);
     if (this.#finished === undefined && this.#startedAt !== undefined) {
       const now = new Date();
       this.emit({
@@ -145,58 +126,15 @@ export class JournalSink implements EventSink {
     this.#closed = true;
   }
 
-  #capture(event: StepOutputEvent): void {
-    const size = textOf(event).length;
-    let state = this.#steps.get(event.step);
-    if (!state) {
-      state = { headUsed: 0, headLines: 0, tail: [], tailStart: 0, tailUsed: 0, droppedLines: 0, droppedChars: 0 };
-      this.#steps.set(event.step, state);
-    }
-    if (state.headUsed + size <= this.#headChars && state.headLines < this.#maxLines && state.tail.length === state.tailStart) {
-      state.headUsed += size;
-      state.headLines += 1;
-      this.#buffer.push(this.#redactLine(event));
-      return;
-    }
-    state.tail.push(event);
-    state.tailUsed += size;
-    while ((state.tailUsed > this.#tailChars || state.tail.length - state.tailStart > this.#maxLines) && state.tailStart < state.tail.length) {
-      const dropped = state.tail[state.tailStart] as StepOutputEvent;
-      state.tailStart += 1;
-      const droppedSize = textOf(dropped).length;
-      state.tailUsed -= droppedSize;
-      state.droppedLines += 1;
-      state.droppedChars += droppedSize;
-      state.firstDroppedSeq ??= dropped.seq;
-      state.firstDroppedTs ??= dropped.ts;
-    }
-    if (state.tailStart > 1024 && state.tailStart * 2 > state.tail.length) {
-      state.tail = state.tail.slice(state.tailStart);
-      state.tailStart = 0;
-    }
-  }
-
   /** At the end of a step (or attempt): the truncation note, then the kept tail, into the buffer. */
   #releaseTail(step: string): void {
-    const state = this.#steps.get(step);
-    if (!state) return;
-    this.#steps.delete(step);
-    if (state.droppedLines > 0) {
-      this.#buffer.push({
-        type: 'log',
-        step,
-        level: 'warn',
-        message: `output truncated: ${state.droppedLines} line${state.droppedLines === 1 ? '' : 's'} (${formatSize(state.droppedChars)}) not journaled; the first and the last ${formatSize(this.#headChars)} (at most ${this.#maxLines} lines each) are kept`,
-        runId: this.#options.runId,
-        seq: state.firstDroppedSeq ?? 0,
-        ts: state.firstDroppedTs ?? new Date().toISOString(),
-      });
+    for (const event of this.#cap.release(step, this.#options.runId)) {
+      this.#buffer.push(event.type === 'step.output' || event.type === 'step.progress' ? this.#redactLine(event) : event);
     }
-    for (let i = state.tailStart; i < state.tail.length; i++) this.#buffer.push(this.#redactLine(state.tail[i] as StepOutputEvent));
   }
 
   /** Only the text of an output line can hold a secret; step ids, streams and times are opsctl's own. */
-  #redactLine(event: StepOutputEvent): StepOutputEvent {
+  #redactLine(event: OutputEvent): OutputEvent {
     const redact = this.#options.redactor.redact.bind(this.#options.redactor);
     return event.type === 'step.output' ? { ...event, text: redact(event.text) } : { ...event, message: redact(event.message) };
   }
@@ -259,10 +197,6 @@ export class JournalSink implements EventSink {
   }
 }
 
-function textOf(event: StepOutputEvent): string {
-  return event.type === 'step.output' ? event.text : event.message;
-}
-
 type StepEnd = Extract<RunEventBody, { type: 'step.succeeded' | 'step.failed' | 'step.timed-out' | 'step.cancelled' | 'step.skipped' }>;
 
 function isStepEnd(event: RunEvent): event is RunEvent & StepEnd {
@@ -303,10 +237,4 @@ export function isTransition(event: RunEvent): boolean {
     case 'step.rollback-failed':
       return true;
   }
-}
-
-function formatSize(chars: number): string {
-  if (chars < KiB) return `${chars} B`;
-  if (chars < KiB * KiB) return `${(chars / KiB).toFixed(chars < 10 * KiB ? 1 : 0)} KiB`;
-  return `${(chars / KiB / KiB).toFixed(1)} MiB`;
 }
