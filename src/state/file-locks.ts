@@ -23,9 +23,8 @@ export class FileLocks {
   async acquire(holder: LockHolder): Promise<LockResult> {
     await mkdir(this.dir, { recursive: true });
     const path = this.pathOf(holder.key);
-    let takenOver: { holder: LockHolder; reason: 'dead-process' | 'expired' } | undefined;
     for (let attempt = 0; attempt < 20; attempt++) {
-      if (await this.tryCreate(path, holder)) return takenOver ? { acquired: true, takenOver } : { acquired: true };
+      if (await this.tryCreate(path, holder)) return { acquired: true };
       const current = await readJson<LockHolder>(path);
       if (!current) {
         // Released between our attempt and the read, or a file no opsctl wrote whole (lock files
@@ -35,8 +34,8 @@ export class FileLocks {
       }
       const reason = staleReason(current, this.probe());
       if (!reason) return { acquired: false, holder: current };
-      if (await this.removeIfStill(path, current)) takenOver = { holder: current, reason };
-      else await new Promise((r) => setTimeout(r, 25));
+      if (await this.replaceIfStill(path, current, holder)) return { acquired: true, takenOver: { holder: current, reason } };
+      await new Promise((r) => setTimeout(r, 25));
     }
     const current = await readJson<LockHolder>(path);
     if (current) return { acquired: false, holder: current };
@@ -104,8 +103,12 @@ export class FileLocks {
     }
   }
 
-  /** Removes the lock file if it still holds `stale` (same run, same start), under the guard. */
-  private async removeIfStill(path: string, stale: LockHolder): Promise<boolean> {
+  /**
+   * Puts `holder` in place of `stale` if the lock file still names it (same run, same start).
+   * Under the guard, and by rename, so the lock is never free in between: a run that merely finds
+   * it free cannot slip in while a dead holder is being replaced.
+   */
+  private async replaceIfStill(path: string, stale: LockHolder, holder: LockHolder): Promise<boolean> {
     const guard = `${path}.takeover`;
     try {
       await writeFileSynced(guard, `${process.pid}\n`, 'wx');
@@ -118,7 +121,7 @@ export class FileLocks {
     try {
       const again = await readJson<LockHolder>(path);
       if (!again || again.runId !== stale.runId || again.since !== stale.since) return false;
-      await this.unlinkQuiet(path);
+      await writeJsonAtomic(path, holder);
       return true;
     } finally {
       await this.unlinkQuiet(guard);
