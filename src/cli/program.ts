@@ -121,6 +121,11 @@ prints (HTTP and SQL steps report their status / value and their \`expect\` by t
     .option('--output <format>', 'pretty | plain | json')
     .action(lazy(() => import('./commands/init')));
 
+  program
+    .command('completion <shell>')
+    .description('print a shell completion script: bash or zsh (source <(opsctl completion bash))')
+    .action(lazy(() => import('./commands/completion')));
+
   return program;
 }
 
