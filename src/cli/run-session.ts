@@ -83,7 +83,12 @@ export async function runSession(request: RunRequest, hooks?: RunHooks, sessionE
   const { Redactor } = await import('../state/redactor');
   const redactor = new Redactor();
   const params = await settleParams(graph, request.params ?? [], prompter);
-  for (const spec of graph.runbook.params) if (spec.secret && params[spec.name] !== undefined) redactor.add(String(params[spec.name]));
+  for (const spec of graph.runbook.params) {
+    const value = params[spec.name];
+    // A secret param naming a database of opsctl.yaml (`-p database=main`) is no secret: the
+    // password in that database's URL is (the engine registers it), not the word `main`.
+    if (spec.secret && value !== undefined && !(typeof value === 'string' && Object.hasOwn(config.databases, value))) redactor.add(String(value));
+  }
 
   const { currentUser } = await import('../state/run-record');
   const { newRunId } = await import('../state/run-id');

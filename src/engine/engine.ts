@@ -3,7 +3,7 @@ import type { Approval } from '../state/store';
 import { errorMessage, usageError } from '../util/errors';
 import { createEmitter, nestedEmitter } from './emitter';
 import type { RunStatus, StepStatus } from './events';
-import { exprContext } from './expr-context';
+import { databaseUrls, exprContext, urlPassword } from './expr-context';
 import { nestedGates, runChild } from './nested';
 import { approveErrors, planRun, unapprovedGates, type Gate, type RunPlan } from './plan';
 import { stepPath, type RunContext, type RunOptions, type StepState } from './run-context';
@@ -67,6 +67,11 @@ export async function runGraph(o: RunOptions): Promise<RunResult> {
   }
 
   const started = o.clock.now();
+  // `${{ databases.X }}` puts a configured URL into a step: its password is never shown.
+  for (const url of Object.values(databaseUrls(o.config))) {
+    const password = urlPassword(url);
+    if (password) o.redactor.add(password);
+  }
   const gates = new Map<string, Gate[]>();
   for (const gate of plan.gates) gates.set(gate.step, [...(gates.get(gate.step) ?? []), gate]);
   const rc: RunContext = {

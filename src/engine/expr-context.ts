@@ -1,4 +1,5 @@
 import type { ActionDefinition } from '../adapters/types';
+import type { Config } from '../config/model';
 import type { ExprContextData, StepContextData } from './expr-port';
 import type { RunContext } from './run-context';
 
@@ -23,8 +24,32 @@ export function exprContext(rc: RunContext): ExprContextData {
     steps,
     run: { id: o.runId, user: o.user, dry_run: o.dryRun ?? false, status: rc.status, started_at: rc.startedAt },
     ...(o.incident ? { incident: o.incident } : {}),
+    databases: databaseUrls(o.config),
     unknownSteps: rc.unknownSteps,
   };
+}
+
+/** `databases.NAME` in expressions: the URL of each database named in opsctl.yaml. */
+export function databaseUrls(config: Config): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, database] of Object.entries(config.databases ?? {})) out[name] = database.url;
+  return out;
+}
+
+/** The password in a database URL, if it has one (registered with the redactor so it is never shown). */
+export function urlPassword(url: string): string | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return undefined;
+  }
+  if (!parsed.password) return undefined;
+  try {
+    return decodeURIComponent(parsed.password);
+  } catch {
+    return parsed.password;
+  }
 }
 
 export interface ResolvedAction {

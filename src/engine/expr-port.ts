@@ -13,6 +13,8 @@ export interface ExprContextData {
   readonly steps: Readonly<Record<string, StepContextData>>;
   readonly run: { readonly id: string; readonly user: string; readonly dry_run: boolean; readonly status: string; readonly started_at: string };
   readonly incident?: Readonly<Record<string, unknown>>;
+  /** Name → URL of each database in opsctl.yaml (`databases.main`). */
+  readonly databases?: Readonly<Record<string, string>>;
   /** Steps whose outputs are unknown (planned, not run, in a dry-run). */
   readonly unknownSteps?: ReadonlySet<string>;
 }

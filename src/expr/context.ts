@@ -24,6 +24,8 @@ export interface ExprContext {
   readonly steps?: Readonly<Record<string, StepState>>;
   readonly run?: RunInfo;
   readonly incident?: Readonly<Record<string, unknown>>;
+  /** `databases.NAME`: the URL of each database named in opsctl.yaml (passwords are redacted in output). */
+  readonly databases?: Readonly<Record<string, string>>;
   /** Checklist reports only (`opsctl checklist --report`): items, counts and summary. */
   readonly checklist?: Readonly<Record<string, unknown>>;
   /** Steps whose outputs are not known (dry-run): reading `steps.X.*` yields an Unknown. */
@@ -31,7 +33,7 @@ export interface ExprContext {
 }
 
 /** The context roots a runbook may read; anything else is an unknown context. */
-export const CONTEXT_ROOTS = ['params', 'vars', 'secrets', 'environment', 'env', 'steps', 'run', 'incident'] as const;
+export const CONTEXT_ROOTS = ['params', 'vars', 'secrets', 'environment', 'env', 'steps', 'run', 'incident', 'databases'] as const;
 export type ContextRoot = (typeof CONTEXT_ROOTS)[number];
 
 /** Fields of `steps.X`. */

@@ -55,6 +55,7 @@ function activation(ctx: ExprContext): Record<string, unknown> {
     steps: ctx.steps,
     run: ctx.run,
     incident: ctx.incident,
+    databases: ctx.databases,
     checklist: ctx.checklist,
   };
   for (const [name, value] of Object.entries(roots)) if (value !== undefined) out[name] = toCel(value);
@@ -68,7 +69,7 @@ function explain(error: unknown, ctx: ExprContext): string {
   if (variable) {
     const name = variable[1] ?? '';
     if (name === 'incident') return '`incident` is only available inside an incident (`opsctl incident run`)';
-    if (name in ctx || ['params', 'vars', 'secrets', 'environment', 'env', 'steps', 'run'].includes(name)) return `\`${name}\` is not available here`;
+    if (name in ctx || ['params', 'vars', 'secrets', 'environment', 'env', 'steps', 'run', 'databases'].includes(name)) return `\`${name}\` is not available here`;
     return `unknown name \`${name}\``;
   }
   const key = /^No such key: (.*)$/.exec(summary);

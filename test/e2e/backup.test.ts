@@ -120,4 +120,27 @@ describe.skipIf(!available)('backup then restore through the shipped runbooks (r
     expect(restore.code).toBe(1);
     expect(restore.stdout).toContain('MISMATCH public.orders: backup had 2501 rows, restored 2500');
   });
+
+  it('takes a `databases:` name of opsctl.yaml (-p database=main); the password in its URL never shows', async () => {
+    // Trust auth ignores the password, so the URL works and the test sees whether it leaks.
+    const named = tempProject({ 'opsctl.yaml': `runbooks: []\ndatabases:\n  main: { url: "postgres://postgres:Sup3rS3cretPw@127.0.0.1:5432/${DB}" }\n` });
+    try {
+      const dir = join(named.dir, 'backups');
+      const backup = await runOpsctl(['backup', '-p', 'database=main', '-p', `dir=${dir}`, '-p', 'prefix=named', '--output', 'plain'], { cwd: named.dir, env: { CI: '1' }, timeoutMs: 60_000 });
+      expect(backup.stderr).toBe('');
+      expect(backup.code).toBe(0);
+      expect(backup.stdout).toContain(`${DB} on PostgreSQL`);
+      expect(backup.stdout).not.toContain('Sup3rS3cretPw');
+      const archives = readdirSync(dir).filter((f) => /^named-\d{8}T\d{6}Z\.dump$/.test(f));
+      expect(archives).toHaveLength(1);
+      expect(readFileSync(join(dir, `${archives[0]}.rows`), 'utf8')).toContain('public.orders\t2500');
+
+      const plan = await runOpsctl(['plan', 'restore', '-p', 'database=main', '-p', `file=${join(dir, archives[0] ?? '')}`, '--output', 'plain'], { cwd: named.dir, env: { CI: '1' }, timeoutMs: 60_000 });
+      expect(plan.code).toBe(0);
+      expect(plan.stdout).toContain(`into database ${DB} on 127.0.0.1:5432 as postgres`);
+      expect(plan.stdout).not.toContain('Sup3rS3cretPw');
+    } finally {
+      named.cleanup();
+    }
+  });
 });

@@ -299,6 +299,18 @@ describe('runGraph', () => {
     expect(planned.map((e) => [e.step, e.plan.summary, e.listed])).toEqual([['pause', 'wait 30s', true]]);
   });
 
+  it('`databases.X` is the configured URL; its password is never shown', async () => {
+    const { Redactor } = await import('../../../src/state/redactor');
+    const url = 'postgres://app:S3cret%2Fpass@db.internal:5432/app';
+    const g = graph([step('dump', 'fake', { say: 'url ${{ databases.main }}', run: 'pg_dump "${{ databases.main }}"' })]);
+    const { calls, sink, run } = setup(g, { redactor: new Redactor(), config: { ...config, databases: { main: { name: 'main', url } } } });
+    await run();
+    expect(calls[0]!.env.OPSCTL_V1).toBe(url);
+    const said = sink.of('step.output')[0]!.text;
+    expect(said).toContain('db.internal:5432/app');
+    expect(said).not.toContain('S3cret');
+  });
+
   it('passes script values as environment variables, never inside the script', async () => {
     const g = graph([step('s', 'fake', { run: 'echo ${{ params.v }}' })]);
     const { calls, run } = setup(g, { params: { v: '`id` $(touch pwned)' } });

@@ -31,6 +31,15 @@ describe('evaluateExpression', () => {
     expect(evaluateExpression('steps.build.outputs.rows.map(r, r.n * 2)', ctx)).toEqual([2, 6]);
   });
 
+  it('reads `databases`: a configured name stands for its URL, anything else is itself', () => {
+    const withDatabases = { ...ctx, databases: { main: 'postgres://app:pw@db:5432/app' } };
+    const pick = 'params.database in databases ? databases[params.database] : params.database';
+    expect(evaluateExpression(pick, { ...withDatabases, params: { database: 'main' } })).toBe('postgres://app:pw@db:5432/app');
+    expect(evaluateExpression(pick, { ...withDatabases, params: { database: 'postgres://x@h/y' } })).toBe('postgres://x@h/y');
+    expect(evaluateExpression(pick, { ...ctx, databases: {}, params: { database: 'host=h dbname=y' } })).toBe('host=h dbname=y');
+    expect(evaluateExpression('databases.main', withDatabases)).toBe('postgres://app:pw@db:5432/app');
+  });
+
   it('explains a missing context or key', () => {
     expect(() => evaluateExpression('incident.id', ctx)).toThrow('`incident` is only available inside an incident');
     expect(() => evaluateExpression('params.nope', ctx)).toThrow(ExpressionError);

@@ -114,7 +114,7 @@ const EXPECTED: Record<string, string[]> = {
     "6:5 error unknown-key: unknown key `shel` in `steps[0]` (did you mean `shell`?)",
   ],
   'unknown-context.yaml': [
-    "6:21 error unknown-context: unknown context `build` (contexts: params, vars, secrets, environment, env, steps, run, incident)",
+    "6:21 error unknown-context: unknown context `build` (contexts: params, vars, secrets, environment, env, steps, run, incident, databases)",
   ],
   'unknown-function.yaml': [
     "8:11 error unknown-function: unknown function `sucess()` (did you mean `success`?)",

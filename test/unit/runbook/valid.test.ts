@@ -107,4 +107,11 @@ describe('graph shapes', () => {
     );
     expect(graph.order).toEqual(['a', 'b']);
   });
+
+  it('knows the `databases` context (names come from opsctl.yaml)', () => {
+    const result = compileText(
+      `${HEADER}params:\n  database: { type: string }\nvars:\n  url: "\${{ params.database in databases ? databases[params.database] : params.database }}"\nsteps:\n  - id: dump\n    shell: pg_dump "\${{ databases.main }}" "\${{ vars.url }}"\n`,
+    );
+    expect(result.diagnostics.map(show)).toEqual([]);
+  });
 });
