@@ -108,6 +108,11 @@ export interface PlanContext {
   /** For script fields: the script with every value filled in, redacted, for reading. */
   readonly scriptDisplay: Readonly<Record<string, string>>;
   readonly redact: (text: string) => string;
+  /**
+   * Where a line too long to pass on whole may be cut at or before `at` without splitting a
+   * secret (a cut inside one would let each half escape redaction). Absent: cut at `at`.
+   */
+  readonly safeCut?: (text: string, at: number) => number;
 }
 
 export interface ActionContext extends PlanContext {

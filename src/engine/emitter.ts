@@ -6,6 +6,8 @@ export interface RedactorLike {
   add(secret: string): void;
   redact(text: string): string;
   redactValue(value: unknown): unknown;
+  /** See Redactor.safeCut: where a too-long line may be cut without splitting a secret. */
+  safeCut?(text: string, at: number): number;
 }
 
 export type Emit = (body: RunEventBody) => void;

@@ -86,6 +86,7 @@ export async function executeStep(rc: RunContext, step: Step): Promise<StepEnd> 
     env,
     scriptDisplay: resolved.scriptDisplay,
     redact: (text: string) => o.redactor.redact(text),
+    safeCut: (text: string, at: number) => o.redactor.safeCut?.(text, at) ?? at,
   };
 
   let approval: ActionContext['approval'];

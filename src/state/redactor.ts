@@ -37,6 +37,25 @@ export class Redactor {
     return max;
   }
 
+  /**
+   * Where text that must be cut into pieces (a line too long to keep whole) can be cut at or
+   * before `at` without splitting a secret: never inside a match, and never in the last
+   * `longest - 1` characters, where a secret may have begun whose end has not arrived yet.
+   * The caller keeps `text.slice(cut)` and cuts again when more has arrived.
+   */
+  safeCut(text: string, at: number): number {
+    if (this.#needles.size === 0) return at;
+    let cut = Math.min(at, text.length - (this.longest - 1));
+    const pattern = (this.#pattern ??= buildPattern(this.#needles));
+    pattern.lastIndex = 0;
+    for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
+      if (match.index >= cut) break;
+      if (match.index + match[0].length > cut) cut = match.index;
+      if (match[0].length === 0) pattern.lastIndex++;
+    }
+    return Math.max(cut, 0);
+  }
+
   /** How many distinct texts are hidden (forms included). */
   get size(): number {
     return this.#needles.size;

@@ -83,6 +83,8 @@ export class LineSplitter {
   constructor(
     private readonly emit: (line: string) => void,
     private readonly maxLine = 64 * 1024,
+    /** Moves a cut off a secret (Redactor.safeCut); each piece is redacted on its own later. */
+    private readonly safeCut: (text: string, at: number) => number = (_text, at) => at,
   ) {}
 
   push(chunk: Buffer): void {
@@ -94,8 +96,11 @@ export class LineSplitter {
     }
     this.pending = this.pending.slice(start);
     while (this.pending.length > this.maxLine) {
-      this.emit(this.pending.slice(0, this.maxLine));
-      this.pending = this.pending.slice(this.maxLine);
+      let cut = this.safeCut(this.pending, this.maxLine);
+      // A cut can only move back by the length of one secret; 0 would mean no progress at all.
+      if (cut <= 0) cut = this.maxLine;
+      this.emit(this.pending.slice(0, cut));
+      this.pending = this.pending.slice(cut);
     }
   }
 

@@ -16,6 +16,8 @@ export interface ProcessOptions {
   /** After SIGTERM, how long the group has before SIGKILL. */
   readonly graceMs: number;
   readonly onLine: (stream: 'stdout' | 'stderr', line: string) => void;
+  /** Where a line too long to pass on whole may be cut without splitting a secret. */
+  readonly safeCut?: (text: string, at: number) => number;
   /** Bytes of stdout kept from the start, for output selectors. */
   readonly captureBytes: number;
   /** Bytes kept from the end of each stream, for failure messages. */
@@ -79,8 +81,8 @@ export function runProcess(options: ProcessOptions): Promise<ProcessResult> {
     const stdoutHead = new HeadBuffer(options.captureBytes);
     const stdoutTail = new TailBuffer(options.tailBytes);
     const stderrTail = new TailBuffer(options.tailBytes);
-    const stdoutLines = new LineSplitter((line) => options.onLine('stdout', line));
-    const stderrLines = new LineSplitter((line) => options.onLine('stderr', line));
+    const stdoutLines = new LineSplitter((line) => options.onLine('stdout', line), undefined, options.safeCut);
+    const stderrLines = new LineSplitter((line) => options.onLine('stderr', line), undefined, options.safeCut);
 
     let child: ChildProcess;
     try {

@@ -148,6 +148,7 @@ const impl: ActionImpl = {
       signal: ctx.signal,
       graceMs: graceMs(),
       onLine: (stream, line) => ctx.output(stream, line),
+      ...(ctx.safeCut ? { safeCut: ctx.safeCut } : {}),
       captureBytes: CAPTURE_BYTES,
       tailBytes: TAIL_BYTES,
     });

@@ -161,3 +161,44 @@ describe('the active redactor and the error printer', () => {
     expect(printed).not.toContain('hunter2');
   });
 });
+
+describe('Redactor.safeCut', () => {
+  it('moves a cut that would split a secret back to where the secret starts', () => {
+    const redactor = new Redactor();
+    redactor.add('s3cr3t-value');
+    const text = `${'x'.repeat(10)}s3cr3t-value${'y'.repeat(40)}`;
+    expect(redactor.safeCut(text, 15)).toBe(10);
+    expect(redactor.safeCut(text, 30)).toBe(30);
+  });
+
+  it('keeps back the last longest - 1 characters, where a secret may have begun', () => {
+    const redactor = new Redactor();
+    redactor.add('s3cr3t-value');
+    const text = `${'x'.repeat(50)}s3cr3t`;
+    const cut = redactor.safeCut(text, text.length);
+    expect(text.length - cut).toBeGreaterThanOrEqual('s3cr3t-value'.length - 1);
+  });
+
+  it('cuts where asked when there is nothing to hide', () => {
+    expect(new Redactor().safeCut('abcdef', 3)).toBe(3);
+  });
+
+  it('with LineSplitter, never lets a secret out in two halves', async () => {
+    const { LineSplitter } = await import('../../../src/adapters/shell/buffers');
+    const redactor = new Redactor();
+    const secret = 'TOPSECRET-0123456789';
+    redactor.add(secret);
+    const pieces: string[] = [];
+    const split = new LineSplitter((line) => pieces.push(redactor.redact(line)), 64, (text, at) => redactor.safeCut(text, at));
+    // Every alignment of the secret against the 64-character cut.
+    for (let shift = 0; shift < 64; shift++) split.push(Buffer.from(`${'a'.repeat(shift)}${secret}${'b'.repeat(70)}`));
+    split.end();
+    const joined = pieces.join('');
+    expect(joined).not.toContain('TOPSECRET');
+    for (let n = 4; n < secret.length; n++) {
+      for (const piece of pieces) {
+        expect(piece.endsWith(secret.slice(0, n)) || piece.startsWith(secret.slice(-n))).toBe(false);
+      }
+    }
+  });
+});
