@@ -1,6 +1,6 @@
 import { CommanderError } from 'commander';
 import { ExitCode } from './exit-codes';
-import { OpsctlError, DiagnosticsError } from '../util/errors';
+import { OpsctlError, DiagnosticsError, ShownError } from '../util/errors';
 import { formatDiagnostics } from '../runbook/print-diagnostics';
 import { redactActive } from '../state/redactor';
 
@@ -20,6 +20,11 @@ export function handleError(error: unknown, errStream: NodeJS.WritableStream = p
     const color = (stderr as { isTTY?: boolean }).isTTY === true && !process.env.NO_COLOR;
     if (error.diagnostics.length) stderr.write(`${formatDiagnostics(error.diagnostics, { color })}\n`);
     else stderr.write(`error: ${error.message}\n`);
+    return error.exitCode;
+  }
+  if (error instanceof ShownError) {
+    // The run's closing line said it already; what to do about it is still worth a line.
+    if (error.hint) stderr.write(`hint: ${error.hint}\n`);
     return error.exitCode;
   }
   if (error instanceof OpsctlError) {

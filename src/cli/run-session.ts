@@ -9,7 +9,7 @@ import type { Approval } from '../state/store';
 import { chooseOutput, choosePrompter, currentTerminal, type OutputMode, type Terminal } from '../ui/choose';
 import { clockFromEnv, type Clock } from '../util/clock';
 import { parseDuration } from '../util/duration';
-import { usageError } from '../util/errors';
+import { OpsctlError, ShownError, usageError } from '../util/errors';
 import { unreachable } from '../util/unreachable';
 import { ExitCode } from './exit-codes';
 import { passProtectedEnvironment } from './protected-environment';
@@ -127,6 +127,9 @@ export async function runSession(request: RunRequest, hooks?: RunHooks, sessionE
   const uninstall = env.onSignals?.(controller, (line) => env.stderr.write(line));
   let result: RunResult | undefined;
   let failure: unknown;
+  // Whether the renderer has printed the run's closing line (which names its error).
+  let closed = false;
+  const closing: EventSink = { emit: (event) => void (event.type === 'run.finished' && (closed = true)) };
   try {
     const extra = (await runHooks.sinks?.(info)) ?? [];
     const { loadRunbook } = await import('../runbook/load');
@@ -134,7 +137,7 @@ export async function runSession(request: RunRequest, hooks?: RunHooks, sessionE
       graph,
       registry,
       prompter,
-      sink: teeSink([renderer, ...extra]),
+      sink: teeSink([renderer, closing, ...extra]),
       clock: env.clock,
       redactor,
       expr: await import('../expr'),
@@ -172,10 +175,12 @@ export async function runSession(request: RunRequest, hooks?: RunHooks, sessionE
     uninstall?.();
     await runHooks.onFinish?.(info, result, failure);
   }
-  if (failure !== undefined) throw failure;
+  // Said once: in plain and pretty output the renderer's closing line names the error; in JSON
+  // output stdout is for machines, so the person reads it on stderr.
+  if (failure !== undefined) throw closed && output !== 'json' && failure instanceof OpsctlError ? new ShownError(failure) : failure;
 
   const code = exitCodeOf(result!);
-  if (code !== ExitCode.Success && result!.error && output !== 'json') env.stderr.write(`error: ${result!.error}\n`);
+  if (code !== ExitCode.Success && result!.error && output === 'json') env.stderr.write(`error: ${result!.error}\n`);
   process.exitCode = code;
   return code;
 }

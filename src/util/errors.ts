@@ -28,6 +28,17 @@ export class DiagnosticsError extends OpsctlError {
   }
 }
 
+/**
+ * An error whose message the person has already read (a run's closing summary said it): the one
+ * error→exit-code place keeps its exit code and hint and does not say the message again.
+ */
+export class ShownError extends OpsctlError {
+  constructor(readonly original: OpsctlError) {
+    super(original.message, original.exitCode, original.hint);
+    this.name = 'ShownError';
+  }
+}
+
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }

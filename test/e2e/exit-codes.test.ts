@@ -22,9 +22,20 @@ describe('exit codes of a run', () => {
     const dir = temp();
     const result = await runIn(dir, ['run', fixture('fails')]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('step `broken` failed: the script exited with code 3');
+    // Said once: the closing line names the error, stderr does not repeat it.
+    expect(result.stdout).toContain('run of `fails` failed in');
+    expect(result.stdout.split('step `broken` failed: the script exited with code 3').length - 1).toBe(1);
+    expect(result.stderr).toBe('');
     expect(result.stdout).toMatch(/broken\s+failed\s+\S+\s+← failed first/);
     expect(exists(dir, 'never.marker')).toBe(false);
+  });
+
+  it('1 with --output json: stdout is events only, the error is said on stderr', async () => {
+    const result = await runIn(temp(), ['run', fixture('fails'), '-o', 'json']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^error: step `broken` failed: the script exited with code 3/);
+    expect(result.stderr.split('step `broken` failed').length - 1).toBe(1);
+    for (const line of result.stdout.trim().split('\n')) expect(() => JSON.parse(line)).not.toThrow();
   });
 
   it('2 for an invalid runbook, an unknown step in --only, or a bad -p flag', async () => {

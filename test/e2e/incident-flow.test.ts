@@ -158,7 +158,7 @@ describe('an incident from P2 to P1 to resolved', () => {
     const raised = await runOpsctl(['-C', dir, 'incident', 'severity', 'P2', '--run-runbook'], { env });
     expect(raised.code).toBe(3);
     expect(raised.stdout).toContain('run incident-p2');
-    expect(raised.stderr).toMatch(/nothing was run\. Pass --approve/);
+    expect(raised.stdout + raised.stderr).toMatch(/nothing was run\. Pass --approve/);
     const status = lines((await runOpsctl(['-C', dir, 'incident', 'status', '--output', 'json'], { env })).stdout)[0] as Json;
     expect(status.incident.severity).toBe('P2');
   });
@@ -210,7 +210,7 @@ describe('start runs the severity’s runbook', () => {
     const dir = project();
     const result = await runOpsctl(['-C', dir, 'incident', 'start', '--severity', 'P4', '--title', 'Typo on the pricing page'], { env: { CI: '1' } });
     expect(result.code).toBe(3);
-    expect(result.stderr).toContain('nothing was run. Pass --approve acknowledge --approve assess --approve ticket --approve verify');
+    expect(result.stdout + result.stderr).toContain('nothing was run. Pass --approve acknowledge --approve assess --approve ticket --approve verify');
     const list = lines((await runOpsctl(['-C', dir, 'incident', 'list', '--output', 'json'], { env: { CI: '1' } })).stdout)[0] as Json;
     expect(list.incidents).toEqual([expect.objectContaining({ status: 'open', severity: 'P4' })]);
   });

@@ -42,7 +42,8 @@ describe('locks', () => {
 
     const second = await run(dir, ['run', 'deploy', '--env', 'staging', '-p', 'who=second', '-p', 'hold=0']);
     expect(second.code).toBe(4);
-    expect(second.stderr).toContain(`lock \`deploy@staging\` is held by run ${runId} (ana@example.com on ${hostname()}, pid ${first.pid}, since `);
+    // The run's closing line names the holder (stdout); stderr adds what to do, without repeating it.
+    expect(second.stdout + second.stderr).toContain(`lock \`deploy@staging\` is held by run ${runId} (ana@example.com on ${hostname()}, pid ${first.pid}, since `);
     expect(second.stderr).toContain('--wait-lock');
     expect(count(dir, 'change.count')).toBe(1); // the second run changed nothing
 
@@ -80,7 +81,7 @@ describe('locks', () => {
     await waitFor('the second run to wait', () => waiting.stderr().includes('for lock `deploy@staging`, held by run'));
     waiting.child.kill('SIGINT');
     expect((await waiting.exited).code).toBe(130);
-    expect(waiting.stderr()).toContain('interrupted while waiting for lock `deploy@staging`');
+    expect(waiting.stdout() + waiting.stderr()).toContain('interrupted while waiting for lock `deploy@staging`');
     expect(count(dir, 'change.count')).toBe(1);
     process.kill(first.pid, 'SIGKILL');
     killGroup(stepGroup);

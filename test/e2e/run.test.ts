@@ -78,8 +78,8 @@ describe('opsctl run (engine)', () => {
     expect(result.code).toBe(1);
     expect(readFileSync(join(dir, 'done.log'), 'utf8').split('\n').filter(Boolean)).toEqual(['one', 'two', 'three']);
     expect(readFileSync(join(dir, 'undo.log'), 'utf8').split('\n').filter(Boolean)).toEqual(['undo-three', 'undo-two', 'undo-one']);
-    expect(result.stderr).toContain('step `boom` failed: the script exited with code 7');
-    expect(result.stderr).toContain('the rollback failed too: undo of `two`');
+    expect(result.stdout).toContain('step `boom` failed: the script exited with code 7');
+    expect(result.stdout).toContain('the rollback failed too: undo of `two`');
     expect(result.stdout).toMatch(/boom\s+failed\s+\S+\s+← failed first/);
     expect(readFileSync(join(dir, 'finally.marker'), 'utf8').trim()).toBe('finally failed');
   });
