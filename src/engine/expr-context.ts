@@ -97,15 +97,6 @@ export function unknownsIn(rc: RunContext, value: unknown): string[] {
   return [];
 }
 
-/** A resolved value with each Unknown replaced by its text, for plans (`<unknown: steps.X.outputs.Y>`). */
-export function showUnknowns(rc: RunContext, value: unknown): unknown {
-  if (rc.options.expr.isUnknown(value)) return String(value);
-  if (Array.isArray(value)) return value.map((item) => showUnknowns(rc, item));
-  if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, showUnknowns(rc, item)]));
-  }
-  return value;
-}
 
 /** A step's `env:` values, evaluated; they reach the action's process environment. */
 export function resolveEnv(rc: RunContext, env: Readonly<Record<string, string>>): { readonly env: Record<string, string>; readonly unknowns: readonly string[] } {

@@ -3,7 +3,7 @@ import type { ActionContext, ActionDefinition, ActionImpl, ActionOutcome, Effect
 import type { Step } from '../runbook/model';
 import { errorMessage } from '../util/errors';
 import { runAttempt } from './attempt';
-import { exprContext, resolveAction, resolveEnv, showUnknowns, unknownsIn, type ResolvedAction } from './expr-context';
+import { exprContext, resolveAction, resolveEnv, unknownsIn, type ResolvedAction } from './expr-context';
 import { passGate } from './gates';
 import { failedOutputs, selectOutputs } from './outputs';
 import { confirmMessage } from './plan';
@@ -98,8 +98,8 @@ export async function executeStep(rc: RunContext, step: Step): Promise<StepEnd> 
     const listed = definition?.dryRun === 'list';
     const readNow = effect === 'read' && !isConfirm && !listed && !o.noChecks && whenNote === undefined && deferred === undefined;
     if (!nestedDryRun && !readNow) {
-      const planInput = showUnknowns(rc, resolved.input) as Record<string, unknown>;
-      const plan: PlanDescription = isConfirm ? { summary: `confirm: ${gateMessages[0] ?? ''}` } : await describe(definition!, planInput, planContext);
+      // Values not known yet reach `plan` as Unknown markers: adapters show them (`<unknown: …>`) or defer their checks.
+      const plan: PlanDescription = isConfirm ? { summary: `confirm: ${gateMessages[0] ?? ''}` } : await describe(definition!, resolved.input, planContext);
       rc.emit({
         type: 'step.planned',
         step: step.id,

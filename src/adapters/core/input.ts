@@ -1,3 +1,4 @@
+import { isUnknown } from '../../expr/unknown';
 import { parseDuration } from '../../util/duration';
 
 /**
@@ -28,6 +29,8 @@ export class InputReader {
     const value = this.input[name];
     if (value === undefined || value === null) return undefined;
     if (typeof value === 'string') return value;
+    // A plan (dry-run) gets values of steps that have not run as Unknown markers: shown as `<unknown: …>`.
+    if (isUnknown(value)) return value.display;
     if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
     return this.problem(name, 'a string', value);
   }
