@@ -240,4 +240,37 @@ steps:
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(fake.operations().length).toBe(polls);
   });
+
+  it('on_failure: rollback puts back the revision of a deploy whose wait timed out; its failing undo is reported with the timeout', async () => {
+    fake.addService('prod', 'api', 'api', 'registry/api:1.0.0', 2, 'stuck');
+    const previous = fake.services.get('prod/api')!.deployments[0]!.taskDefinition;
+    const dir = projectWith({
+      slow: `apiVersion: opsctl/v1
+kind: Runbook
+name: slow
+title: A deploy that times out, rolled back
+on_failure: rollback
+steps:
+  - id: rollout
+    ecs.deploy: { cluster: prod, service: api, image: "registry/api:2.0.0", poll_interval: 50ms }
+    timeout: 1s
+    undo: auto
+finally:
+  - id: report
+    log: "rollout left \${{ steps.rollout.outputs.task_definition }} (was \${{ steps.rollout.outputs.previous_task_definition }})"
+`,
+    });
+    const result = await opsctl(dir, ['run', 'slow', '--yes', '-o', 'json']);
+    expect(result.code).toBe(1);
+    const events = ndjson(result.stdout);
+    const timedOut = eventOf(events, 'step.timed-out', 'rollout');
+    expect(timedOut.undoFacts).toEqual({ cluster: 'prod', service: 'api', previous_task_definition: previous });
+    // The undo ran: UpdateService back to the previous revision (the stuck fake never settles it either).
+    const updates = fake.log.filter((l) => l.operation === 'UpdateService').map((l) => (l.input as { taskDefinition: string }).taskDefinition);
+    expect(updates).toHaveLength(2);
+    expect(updates[1]).toBe(previous);
+    expect(eventOf(events, 'step.rollback-failed', 'rollout').message).toMatch(/timed out after 1s/);
+    expect(eventOf(events, 'run.finished').error).toMatch(/^step `rollout` timed out after 1s: .*; and the rollback failed too: undo of `rollout`: /);
+    expect(eventOf(events, 'step.succeeded', 'report').outputs.message).toMatch(/^rollout left .*api:\d+ \(was .*api:\d+\)$/);
+  });
 });

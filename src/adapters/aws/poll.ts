@@ -30,7 +30,15 @@ export async function poll<T>(options: PollOptions<T>): Promise<PollResult<T>> {
   const started = ctx.clock.now();
   let last = '';
   for (;;) {
-    const seen = await check();
+    let seen: PollCheck<T>;
+    try {
+      seen = await check();
+    } catch (error) {
+      // Aborted in the middle of a look (the step timeout, Ctrl-C): say what was last seen, as a
+      // stop between looks does, rather than the SDK's "request aborted".
+      if (!ctx.signal.aborted) throw error;
+      return { ok: false, outcome: abortOutcome(ctx.signal, `Waiting for ${what}`, ctx.timeoutMs, last) };
+    }
     if (seen.state === 'done') return { ok: true, value: seen.value };
     if (seen.state === 'failed') return { ok: false, outcome: seen.outcome };
     if (seen.progress !== last) {

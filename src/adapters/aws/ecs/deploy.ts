@@ -120,15 +120,17 @@ export const ecsDeployImpl: ActionImpl = {
         running_count: updated.service?.runningCount,
       };
       if (!input.wait) return success(outputs, { result: updated.service, undoFacts });
-      const stable = await waitStable(client, ctx, { ...input, ...(deploymentId ? { deploymentId } : {}) });
-      // The service was changed before the wait failed: the failure carries the undo facts, so
-      // `on_failure: rollback` puts the previous revision back.
+      const waited = await guarded('ecs.deploy', ctx, async () => {
+        const stable = await waitStable(client, ctx, { ...input, ...(deploymentId ? { deploymentId } : {}) });
+        if (!stable.ok) return stable.outcome;
+        return success({ ...outputs, running_count: stable.value.runningCount, desired_count: stable.value.desiredCount }, { result: stable.value, undoFacts });
+      });
+      // The service was changed before the wait failed (timed out, rolled back by the circuit
+      // breaker, a call aborted): the failure carries the undo facts, so `on_failure: rollback`
+      // puts the previous revision back.
       const changed = success(outputs, { undoFacts });
-      if (!stable.ok) {
-        if (stable.outcome.type !== 'failure' || changed.type !== 'success') return stable.outcome;
-        return { ...stable.outcome, outputs: changed.outputs, ...(changed.undoFacts ? { undoFacts: changed.undoFacts } : {}) };
-      }
-      return success({ ...outputs, running_count: stable.value.runningCount, desired_count: stable.value.desiredCount }, { result: stable.value, undoFacts });
+      if (waited.type !== 'failure' || changed.type !== 'success') return waited;
+      return { ...waited, outputs: changed.outputs, ...(changed.undoFacts ? { undoFacts: changed.undoFacts } : {}) };
     }),
 
   undo(raw, facts): UndoAction | undefined {
