@@ -129,11 +129,24 @@ function checkFormat(text: string, format: 'duration' | 'name' | 'id' | 'express
       if (!NAME_PATTERN.test(text)) error('bad-name', `${name(path)} \`${text}\` is not a kebab-case name`, 'use lower-case letters, digits and dashes, e.g. `deploy-api`');
       return;
     case 'id':
-      if (!ID_PATTERN.test(text)) error('bad-id', `step id \`${text}\` is not a valid id`, 'use letters, digits and `_`, starting with a letter, so expressions can read `steps.<id>`');
+      if (!ID_PATTERN.test(text)) error('bad-id', badIdMessage(text), `use \`${idSuggestion(text)}\``);
       return;
     default:
       return unreachable(format);
   }
+}
+
+/** Why a step id is refused: a `-` is the usual mistake, and `steps.a-b` reads as a subtraction. */
+function badIdMessage(id: string): string {
+  const rule = `step id \`${id}\` is not a valid id: ids must match \`${ID_PATTERN.source}\``;
+  const dash = /^[A-Za-z_][A-Za-z0-9_]*(-[A-Za-z0-9_]+)+$/.test(id);
+  return dash ? `${rule} because \`steps.${id}\` would not parse as CEL (it reads as \`steps.${id.split('-').join(' - ')}\`)` : `${rule} so that expressions can read \`steps.<id>\``;
+}
+
+/** The nearest valid id: `run-migrations` → `run_migrations`, `2nd.check` → `step_2nd_check`. */
+export function idSuggestion(id: string): string {
+  const cleaned = id.replace(/[^A-Za-z0-9_]+/g, '_').replace(/^_+(?=.)|_+$/g, '') || 'step';
+  return /^[0-9]/.test(cleaned) ? `step_${cleaned}` : cleaned;
 }
 
 /** Whether the node has the shape (scalar, list, mapping) the option expects. */

@@ -39,7 +39,7 @@ const EXPECTED: Record<string, string[]> = {
     "5:20 error not-allowed: `params.version.type` must be one of string, integer, number, boolean, enum, not `str` (did you mean `string`?)",
   ],
   'bad-step-id.yaml': [
-    "5:9 error bad-id: step id `build-it` is not a valid id (use letters, digits and `_`, starting with a letter, so expressions can read `steps.<id>`)",
+    "5:9 error bad-id: step id `run-migrations` is not a valid id: ids must match `^[A-Za-z_][A-Za-z0-9_]*$` because `steps.run-migrations` would not parse as CEL (it reads as `steps.run - migrations`) (use `run_migrations`)",
   ],
   'bad-when.yaml': [
     "6:26 error bad-expression: expression does not parse: Unexpected token: EOF (expressions are CEL: https://cel.dev)",
@@ -100,6 +100,9 @@ const EXPECTED: Record<string, string[]> = {
   ],
   'steps-not-a-list.yaml': [
     "5:3 error wrong-type: `steps` must be a list, not a mapping",
+  ],
+  'step-id-digit.yaml': [
+    "5:9 error bad-id: step id `2nd.check` is not a valid id: ids must match `^[A-Za-z_][A-Za-z0-9_]*$` so that expressions can read `steps.<id>` (use `step_2nd_check`)",
   ],
   'tab-indent.yaml': [
     "6:1 error yaml-tab-as-indent: a tab is used for indentation (YAML indents with spaces only; replace the tab with spaces)",
