@@ -84,7 +84,7 @@ describe('resume after kill -9', () => {
     const { dir, runId } = await crashedRun(false);
     const refused = await run(dir, ['resume', runId]);
     expect(refused.code).toBe(3);
-    expect(refused.stderr).toContain('`three`');
+    expect(refused.stdout + refused.stderr).toContain('`three`');
     expect(count(dir, 'three.count')).toBe(1);
     expect(count(dir, 'four.count')).toBe(0);
 

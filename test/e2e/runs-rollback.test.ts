@@ -41,7 +41,7 @@ describe('rollback --run RUN_ID', () => {
 
     const unconfirmed = await run(dir, ['rollback', '--run', runId!]);
     expect(unconfirmed.code).toBe(3);
-    expect(unconfirmed.stderr).toContain('--approve undo-second');
+    expect(unconfirmed.stdout + unconfirmed.stderr).toContain('--approve undo-second');
     expect(unconfirmed.stderr).toContain(`step \`third\` of run ${runId} is not undone: it has no \`undo\``);
     expect(applied(dir)).toEqual(['first v7', 'second', 'third']);
 
