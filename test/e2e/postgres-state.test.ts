@@ -57,7 +57,7 @@ describePg('two opsctl processes sharing the postgres state backend', () => {
       const refused = await runOpsctl(['run', 'slow', '--output', 'plain'], { cwd: b.dir, env });
       expect(refused.stderr + refused.stdout).toContain('is held by run');
       expect(refused.code).toBe(4);
-      expect(refused.stderr).toContain(`lock \`team-maintenance\` is held by run ${runId} (e2e@example.com on`);
+      expect(refused.stdout + refused.stderr).toContain(`lock \`team-maintenance\` is held by run ${runId} (e2e@example.com on`);
 
       const locks = await runOpsctl(['lock', 'list'], { cwd: b.dir, env });
       expect(locks.stdout).toContain(runId);
