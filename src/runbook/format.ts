@@ -1,9 +1,12 @@
 import type { AdapterRegistry } from '../adapters/types';
-import { s, type ObjectNode, type SchemaNode } from './schema-dsl';
+import { literal, s, type ObjectNode, type SchemaNode } from './schema-dsl';
 
 /**
  * The runbook format of DESIGN.md §2 in the schema language. Action keys come from the
  * adapter registry, so a new adapter extends validation and `opsctl schema` at once.
+ *
+ * Fields the loader reads itself are `literal` (a `${{ }}` there is an error, never dropped);
+ * the run evaluates only action inputs, `when`, a `confirm` gate, `env`, `cwd`, `vars` and `lock`.
  */
 export const API_VERSION = 'opsctl/v1';
 
@@ -11,38 +14,44 @@ export const PARAM_TYPES = ['string', 'integer', 'number', 'boolean', 'enum'] as
 
 const scalar = s.oneOf([s.string(), s.number(), s.boolean()]);
 
-export const paramSchema = s.object({
-  type: s.enumOf(PARAM_TYPES, 'value type (default string)'),
-  required: s.boolean('the run refuses to start without it'),
-  default: scalar,
-  pattern: s.string({ description: 'regular expression a string value must match' }),
-  values: s.array(s.string(), { minItems: 1, description: 'allowed values of an enum' }),
-  min: s.number(),
-  max: s.number(),
-  secret: s.boolean('redacted everywhere it would be shown'),
-  description: s.string(),
-});
-
-export const secretSchema = s.object(
-  {
-    from: s.enumOf(['env', 'file', 'prompt'], 'where the value comes from'),
-    name: s.string({ description: '`from: env`: the environment variable' }),
-    path: s.string({ description: '`from: file`: the file holding the value' }),
-    message: s.string({ description: '`from: prompt`: the question' }),
-  },
-  { required: ['from'] },
+export const paramSchema = literal(
+  s.object({
+    type: s.enumOf(PARAM_TYPES, 'value type (default string)'),
+    required: s.boolean('the run refuses to start without it'),
+    default: scalar,
+    pattern: s.string({ description: 'regular expression a string value must match' }),
+    values: s.array(s.string(), { minItems: 1, description: 'allowed values of an enum' }),
+    min: s.number(),
+    max: s.number(),
+    secret: s.boolean('redacted everywhere it would be shown'),
+    description: s.string(),
+  }),
 );
 
-export const retrySchema = s.object(
-  {
-    attempts: s.integer({ min: 1, description: 'total attempts; 1 = no retry' }),
-    delay: s.duration('wait before the second attempt'),
-    backoff: s.number({ min: 1, description: 'each delay is the previous one times this' }),
-    max_delay: s.duration('upper bound of a delay'),
-    jitter: s.number({ min: 0, max: 1, description: 'random spread of each delay, 0..1' }),
-    on: s.array(s.oneOf([s.integer(), s.string()]), { description: 'what is retried: exit codes, `timeout`, error kinds, `any` (default: any failure)' }),
-  },
-  { shortForm: 'attempts' },
+export const secretSchema = literal(
+  s.object(
+    {
+      from: s.enumOf(['env', 'file', 'prompt'], 'where the value comes from'),
+      name: s.string({ description: '`from: env`: the environment variable' }),
+      path: s.string({ description: '`from: file`: the file holding the value' }),
+      message: s.string({ description: '`from: prompt`: the question' }),
+    },
+    { required: ['from'] },
+  ),
+);
+
+export const retrySchema = literal(
+  s.object(
+    {
+      attempts: s.integer({ min: 1, description: 'total attempts; 1 = no retry' }),
+      delay: s.duration('wait before the second attempt'),
+      backoff: s.number({ min: 1, description: 'each delay is the previous one times this' }),
+      max_delay: s.duration('upper bound of a delay'),
+      jitter: s.number({ min: 0, max: 1, description: 'random spread of each delay, 0..1' }),
+      on: s.array(s.oneOf([s.integer(), s.string()]), { description: 'what is retried: exit codes, `timeout`, error kinds, `any` (default: any failure)' }),
+    },
+    { shortForm: 'attempts' },
+  ),
 );
 
 export const ON_FAILURE_STEP = ['abort', 'continue'] as const;
@@ -53,17 +62,17 @@ const envMap = s.map(scalar, { keyPattern: '^[A-Za-z_][A-Za-z0-9_]*$', descripti
 /** Fields every step may have besides its one action. */
 export function commonStepFields(confirm: SchemaNode): Record<string, SchemaNode> {
   return {
-    id: s.string({ format: 'id', description: 'unique id; expressions read `steps.<id>`' }),
-    title: s.string(),
-    needs: s.array(s.string(), { description: 'steps that must succeed first (default: the step above; `[]`: none)' }),
+    id: literal(s.string({ format: 'id', description: 'unique id; expressions read `steps.<id>`' })),
+    title: literal(s.string()),
+    needs: literal(s.array(s.string(), { description: 'steps that must succeed first (default: the step above; `[]`: none)' })),
     when: s.oneOf([s.string({ format: 'expression' }), s.boolean()], 'condition; false skips the step'),
     confirm,
-    timeout: s.duration(),
+    timeout: literal(s.duration()),
     retry: retrySchema,
-    on_failure: s.enumOf(ON_FAILURE_STEP, 'abort the run (default) or continue'),
-    idempotent: s.boolean('safe to run again after an interruption'),
-    readonly: s.boolean('changes nothing; runs during --dry-run'),
-    outputs: s.map(s.string(), { keyPattern: '^[A-Za-z_][A-Za-z0-9_]*$', description: 'name → selector: stdout, json:$.path, regex:…, or an adapter output' }),
+    on_failure: literal(s.enumOf(ON_FAILURE_STEP, 'abort the run (default) or continue')),
+    idempotent: literal(s.boolean('safe to run again after an interruption')),
+    readonly: literal(s.boolean('changes nothing; runs during --dry-run')),
+    outputs: literal(s.map(s.string(), { keyPattern: '^[A-Za-z_][A-Za-z0-9_]*$', description: 'name → selector: stdout, json:$.path, regex:…, or an adapter output' })),
     env: envMap,
     cwd: s.string(),
   };
@@ -89,22 +98,22 @@ export function runbookFormat(registry: AdapterRegistry): RunbookFormat {
   }
   const undo = s.object(actions, { description: 'one action' });
   const common = commonStepFields(actions.confirm ?? s.string());
-  const step = s.object({ ...common, undo: s.oneOf([s.enumOf(['auto']), undo], 'an action that reverses the step, or `auto`'), ...actions }, { required: ['id'] });
+  const step = s.object({ ...common, undo: s.oneOf([literal(s.enumOf(['auto'])), undo], 'an action that reverses the step, or `auto`'), ...actions }, { required: ['id'] });
   const root = s.object(
     {
-      apiVersion: s.enumOf([API_VERSION]),
-      kind: s.enumOf(['Runbook']),
-      name: s.string({ format: 'name', description: 'kebab-case, unique in the search path' }),
-      title: s.string(),
-      description: s.string(),
+      apiVersion: literal(s.enumOf([API_VERSION])),
+      kind: literal(s.enumOf(['Runbook'])),
+      name: literal(s.string({ format: 'name', description: 'kebab-case, unique in the search path' })),
+      title: literal(s.string()),
+      description: literal(s.string()),
       params: s.map(paramSchema, { keyPattern: '^[A-Za-z_][A-Za-z0-9_]*$' }),
       secrets: s.map(secretSchema, { keyPattern: '^[A-Za-z_][A-Za-z0-9_]*$' }),
       vars: s.map(s.any(), { keyPattern: '^[A-Za-z_][A-Za-z0-9_]*$' }),
-      requires: s.object({ tools: s.array(s.string()), env: s.array(s.string()) }),
+      requires: literal(s.object({ tools: s.array(s.string()), env: s.array(s.string()) })),
       lock: s.oneOf([s.string(), s.boolean()], 'lock key; false for none (default `<name>@<environment>` when a step writes)'),
-      concurrency: s.integer({ min: 1, description: 'steps running at once' }),
-      defaults: s.object({ timeout: s.duration(), retry: retrySchema, on_failure: s.enumOf(ON_FAILURE_STEP), env: envMap, cwd: s.string() }),
-      on_failure: s.enumOf(ON_FAILURE_RUNBOOK, 'abort (default) or rollback: undo succeeded steps in reverse order'),
+      concurrency: literal(s.integer({ min: 1, description: 'steps running at once' })),
+      defaults: s.object({ timeout: literal(s.duration()), retry: retrySchema, on_failure: literal(s.enumOf(ON_FAILURE_STEP)), env: envMap, cwd: s.string() }),
+      on_failure: literal(s.enumOf(ON_FAILURE_RUNBOOK, 'abort (default) or rollback: undo succeeded steps in reverse order')),
       steps: s.array(step, { minItems: 1 }),
       finally: s.array(step, { description: 'steps run after the main steps, whatever happened' }),
     },

@@ -42,14 +42,15 @@ export function toJsonSchema(node: SchemaNode, named: ReadonlyMap<SchemaNode, st
       if (node.values) return { ...described, enum: [...node.values] };
       const pattern = node.format === 'duration' ? DURATION : node.format === 'name' ? NAME_PATTERN.source : node.format === 'id' ? ID_PATTERN.source : node.pattern;
       if (!pattern) return { ...described, type: 'string' };
-      return node.format === 'id' || node.format === 'name' ? { ...described, type: 'string', pattern } : { ...described, anyOf: [{ type: 'string', pattern }, EXPRESSION] };
+      return node.literal || node.format === 'id' || node.format === 'name' ? { ...described, type: 'string', pattern } : { ...described, anyOf: [{ type: 'string', pattern }, EXPRESSION] };
     }
     case 'number': {
       const bounds = { ...(node.min !== undefined ? { minimum: node.min } : {}), ...(node.max !== undefined ? { maximum: node.max } : {}) };
-      return { ...described, anyOf: [{ type: node.integer ? 'integer' : 'number', ...bounds }, EXPRESSION] };
+      const type = { type: node.integer ? 'integer' : 'number', ...bounds };
+      return node.literal ? { ...described, ...type } : { ...described, anyOf: [type, EXPRESSION] };
     }
     case 'boolean':
-      return { ...described, anyOf: [{ type: 'boolean' }, EXPRESSION] };
+      return node.literal ? { ...described, type: 'boolean' } : { ...described, anyOf: [{ type: 'boolean' }, EXPRESSION] };
     case 'array':
       return { ...described, type: 'array', items: convert(node.items), ...(node.minItems !== undefined ? { minItems: node.minItems } : {}) };
     case 'object': {

@@ -1,3 +1,5 @@
+import { unreachable } from '../util/unreachable';
+
 /**
  * The one definition of the runbook format. The validator walks these nodes over the parsed
  * YAML (with ranges) and the JSON Schema generator turns them into `opsctl schema` output, so the
@@ -25,6 +27,8 @@ export interface StringNode extends Described {
   readonly pattern?: string;
   /** Special formats checked by the validator: a duration like `30s`, a kebab-case name, a step id. */
   readonly format?: 'duration' | 'name' | 'id' | 'expression';
+  /** Read when the runbook loads, not at run time: a `${{ }}` here is refused rather than ignored. */
+  readonly literal?: boolean;
 }
 
 export interface NumberNode extends Described {
@@ -32,10 +36,14 @@ export interface NumberNode extends Described {
   readonly integer?: boolean;
   readonly min?: number;
   readonly max?: number;
+  /** Read when the runbook loads, not at run time: a `${{ }}` here is refused rather than ignored. */
+  readonly literal?: boolean;
 }
 
 export interface BooleanNode extends Described {
   readonly kind: 'boolean';
+  /** Read when the runbook loads, not at run time: a `${{ }}` here is refused rather than ignored. */
+  readonly literal?: boolean;
 }
 
 export interface ArrayNode extends Described {
@@ -91,3 +99,32 @@ export const s = {
   oneOf: (options: SchemaNode[], description?: string): OneOfNode => ({ kind: 'oneOf', options, ...(description ? { description } : {}) }),
   any: (description?: string): AnyNode => ({ kind: 'any', ...(description ? { description } : {}) }),
 };
+
+/**
+ * The same schema with every scalar marked `literal`: for fields the loader reads itself
+ * (timeouts, retry policy, params …), where an expression could never be evaluated.
+ */
+export function literal<T extends SchemaNode>(node: T): T {
+  return markLiteral(node) as T;
+}
+
+function markLiteral(node: SchemaNode): SchemaNode {
+  switch (node.kind) {
+    case 'string':
+    case 'number':
+    case 'boolean':
+      return { ...node, literal: true };
+    case 'array':
+      return { ...node, items: markLiteral(node.items) };
+    case 'object':
+      return { ...node, properties: Object.fromEntries(Object.entries(node.properties).map(([key, child]) => [key, markLiteral(child)])) };
+    case 'map':
+      return { ...node, values: markLiteral(node.values) };
+    case 'oneOf':
+      return { ...node, options: node.options.map(markLiteral) };
+    case 'any':
+      return node;
+    default:
+      return unreachable(node);
+  }
+}

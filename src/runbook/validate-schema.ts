@@ -4,7 +4,7 @@ import { hasExpression } from '../expr/template';
 import { unreachable } from '../util/unreachable';
 import type { Diagnostic } from './diagnostics';
 import { didYouMeanHint } from './did-you-mean';
-import type { SchemaNode } from './schema-dsl';
+import type { BooleanNode, NumberNode, SchemaNode, StringNode } from './schema-dsl';
 import type { SourceFile } from './source-file';
 
 /**
@@ -33,7 +33,7 @@ export function validateNode(check: SchemaCheck, node: unknown, schema: SchemaNo
         return error('wrong-type', `${name(path)} must be ${schema.values ? `one of ${schema.values.join(', ')}` : 'a string'}, not ${describe(target)}`);
       }
       const text = String(target.value);
-      if (hasExpression(text)) return;
+      if (hasExpression(text)) return schema.literal ? literalOnly(check, schema, path, target) : undefined;
       if (schema.values && !schema.values.includes(text)) {
         return error('not-allowed', `${name(path)} must be one of ${schema.values.join(', ')}, not \`${text}\``, target, didYouMeanHint(text, schema.values));
       }
@@ -44,7 +44,7 @@ export function validateNode(check: SchemaCheck, node: unknown, schema: SchemaNo
       return;
     }
     case 'number': {
-      if (isScalar(target) && typeof target.value === 'string' && hasExpression(target.value)) return;
+      if (isScalar(target) && typeof target.value === 'string' && hasExpression(target.value)) return schema.literal ? literalOnly(check, schema, path, target) : undefined;
       if (!isScalar(target) || typeof target.value !== 'number') {
         return error('wrong-type', `${name(path)} must be ${schema.integer ? 'an integer' : 'a number'}, not ${describe(target)}`);
       }
@@ -55,7 +55,7 @@ export function validateNode(check: SchemaCheck, node: unknown, schema: SchemaNo
       return;
     }
     case 'boolean':
-      if (isScalar(target) && typeof target.value === 'string' && hasExpression(target.value)) return;
+      if (isScalar(target) && typeof target.value === 'string' && hasExpression(target.value)) return schema.literal ? literalOnly(check, schema, path, target) : undefined;
       if (!isScalar(target) || typeof target.value !== 'boolean') return error('wrong-type', `${name(path)} must be true or false, not ${describe(target)}`);
       return;
     case 'array': {
@@ -112,6 +112,39 @@ export function validateNode(check: SchemaCheck, node: unknown, schema: SchemaNo
       if (fitting) check.diagnostics.push(...fitting.diagnostics);
       return;
     }
+    default:
+      return unreachable(schema);
+  }
+}
+
+/** A `${{ }}` where the loader needs the value itself: said, never dropped or defaulted. */
+function literalOnly(check: SchemaCheck, schema: StringNode | NumberNode | BooleanNode, path: string, at: unknown): void {
+  report(check, 'expression-not-allowed', `${name(path)} must be ${expected(schema)}; expressions are not allowed here`, at, 'this field is read when the runbook loads, before params, vars or steps have values: write the value itself');
+}
+
+/** What a scalar field takes, in words. */
+export function expected(schema: StringNode | NumberNode | BooleanNode): string {
+  switch (schema.kind) {
+    case 'boolean':
+      return 'true or false';
+    case 'number':
+      return schema.integer ? 'an integer' : 'a number';
+    case 'string':
+      if (schema.values) return `one of ${schema.values.join(', ')}`;
+      switch (schema.format) {
+        case 'duration':
+          return 'a duration like `30s`';
+        case 'name':
+          return 'a kebab-case name like `deploy-api`';
+        case 'id':
+          return 'an id like `run_migrations`';
+        case 'expression':
+          return 'a bare CEL expression (without `${{ }}`)';
+        case undefined:
+          return 'plain text';
+        default:
+          return unreachable(schema.format);
+      }
     default:
       return unreachable(schema);
   }

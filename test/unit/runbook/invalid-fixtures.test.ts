@@ -68,6 +68,12 @@ const EXPECTED: Record<string, string[]> = {
   'enum-without-values.yaml': [
     "5:3 error enum-without-values: param `strategy` is an enum without `values` (list the allowed values: values: [a, b])",
   ],
+  'expression-retry.yaml': [
+    "9:24 error expression-not-allowed: `steps[0].retry.attempts` must be an integer; expressions are not allowed here (this field is read when the runbook loads, before params, vars or steps have values: write the value itself)",
+  ],
+  'expression-timeout.yaml': [
+    "9:14 error expression-not-allowed: `steps[0].timeout` must be a duration like `30s`; expressions are not allowed here (this field is read when the runbook loads, before params, vars or steps have values: write the value itself)",
+  ],
   'foreign-key.yaml': [
     "8:5 error unknown-key: unknown key `depends_on` in `steps[1]` (opsctl calls this `needs`)",
   ],

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { runbookJsonSchema, toJsonSchema } from '../../../src/runbook/json-schema';
-import { s } from '../../../src/runbook/schema-dsl';
+import { literal, s } from '../../../src/runbook/schema-dsl';
 import { registry } from './helpers';
 
 describe('JSON Schema', () => {
@@ -26,5 +26,10 @@ describe('JSON Schema', () => {
     });
     expect(toJsonSchema(s.map(s.any(), { keyPattern: '^[a-z]+$' }))).toEqual({ type: 'object', additionalProperties: {}, propertyNames: { pattern: '^[a-z]+$' } });
     expect(toJsonSchema(s.duration())).toEqual({ anyOf: [{ type: 'string', pattern: '^(\\d+(\\.\\d+)?(ms|s|m|h|d|w))+$' }, { type: 'string', pattern: '\\$\\{\\{' }] });
+    // Fields the loader reads itself take no expression, and the editor says so too.
+    expect(toJsonSchema(literal(s.duration()))).toEqual({ type: 'string', pattern: '^(\\d+(\\.\\d+)?(ms|s|m|h|d|w))+$' });
+    expect(toJsonSchema(literal(s.integer({ min: 1 })))).toEqual({ type: 'integer', minimum: 1 });
+    expect(toJsonSchema(literal(s.boolean()))).toEqual({ type: 'boolean' });
+    expect(schema.$defs.step.properties.timeout).toEqual({ type: 'string', pattern: '^(\\d+(\\.\\d+)?(ms|s|m|h|d|w))+$' });
   });
 });
