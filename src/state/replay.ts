@@ -91,6 +91,9 @@ export function replay(events: readonly RunEvent[]): ReplayedRun {
           step.message = event.message;
           step.endedAt = event.ts;
           if (event.exitCode !== undefined) step.exitCode = event.exitCode;
+          if (event.outputs) step.outputs = event.outputs;
+          // It changed something before failing (a deploy whose wait failed): it can be undone.
+          if (event.undoFacts) step.undoFacts = event.undoFacts;
         }
         break;
       }
@@ -100,6 +103,9 @@ export function replay(events: readonly RunEvent[]): ReplayedRun {
           step.status = 'timed-out';
           step.durationMs = event.durationMs;
           step.endedAt = event.ts;
+          if (event.message) step.message = event.message;
+          if (event.outputs) step.outputs = event.outputs;
+          if (event.undoFacts) step.undoFacts = event.undoFacts;
         }
         break;
       }

@@ -27,17 +27,27 @@ const MAX_CHAIN = 50;
  * What a run left done, for `opsctl resume` and `opsctl rollback --run`. A run resumed from
  * another carries the earlier run's succeeded steps forward (they were restored, not rerun).
  */
-export async function completedSteps(store: StateStore, record: RunRecord, depth = 0): Promise<{ completed: Record<string, CompletedStep>; order: string[] }> {
+export async function completedSteps(
+  store: StateStore,
+  record: RunRecord,
+  depth = 0,
+  /**
+   * For `rollback --run`: a step that failed after changing something (it journaled undo facts)
+   * counts as a change to undo. Resume never takes this: such a step runs again.
+   */
+  withFailedChanges = false,
+): Promise<{ completed: Record<string, CompletedStep>; order: string[] }> {
   let completed: Record<string, CompletedStep> = {};
   let order: string[] = [];
   if (record.resumedFrom && depth < MAX_CHAIN) {
     const previous = await store.getRun(record.resumedFrom);
-    if (previous) ({ completed, order } = await completedSteps(store, previous, depth + 1));
+    if (previous) ({ completed, order } = await completedSteps(store, previous, depth + 1, withFailedChanges));
   }
   const replayed = replay(await store.readEvents(record.id));
   const ended = [...replayed.steps.values()].sort((a, b) => (a.endedAt ?? '').localeCompare(b.endedAt ?? ''));
   for (const step of ended) {
-    if (step.status === 'succeeded') {
+    const failedChange = withFailedChanges && (step.status === 'failed' || step.status === 'timed-out') && step.undoFacts !== undefined;
+    if (step.status === 'succeeded' || failedChange) {
       completed[step.id] = {
         outputs: step.outputs,
         ...(step.exitCode !== undefined ? { exitCode: step.exitCode } : {}),

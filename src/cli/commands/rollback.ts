@@ -53,7 +53,7 @@ async function rollbackRun(name: string, flags: RollbackFlags): Promise<void> {
     if (rolledBackBy && !flags.force) {
       throw new OpsctlError(`run ${record.id} was already rolled back by run ${rolledBackBy.id}`, ExitCode.ResumeRefused, 'pass --force to run its undo steps once more');
     }
-    done = await completedSteps(store, record);
+    done = await completedSteps(store, record, 0, true);
     // An earlier rollback that failed half-way: the undos it completed are not run twice.
     for (const earlier of [...rollbacks].reverse()) {
       for (const step of replay(await store.readEvents(earlier.id)).steps.values()) {

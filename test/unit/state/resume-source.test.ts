@@ -97,3 +97,30 @@ describe('resumeSource', () => {
     }
   });
 });
+
+describe('completedSteps for rollback --run', () => {
+  it('counts a step that failed after changing something (undo facts journaled) as a change to undo; resume does not', async () => {
+    const { completedSteps } = await import('../../../src/state/resume-source');
+    const record = crashed('20261122T150000-cccc', { status: 'failed' });
+    const store = await seed([
+      {
+        record,
+        events: [
+          { type: 'run.started', runbook: 'deploy', title: 'Deploy', dryRun: false, params: {} },
+          { type: 'step.started', step: 'scale', attempt: 1, effect: 'write' },
+          { type: 'step.succeeded', step: 'scale', durationMs: 5, outputs: {}, undoFacts: { previous: 2 } },
+          { type: 'step.started', step: 'rollout', attempt: 1, effect: 'write' },
+          { type: 'step.failed', step: 'rollout', durationMs: 9, reason: 'aws-error', message: 'circuit breaker', outputs: { revision: 7 }, undoFacts: { previousTaskDefinition: 'api:6' } },
+          { type: 'step.started', step: 'smoke', attempt: 1, effect: 'write' },
+          { type: 'step.failed', step: 'smoke', durationMs: 9, reason: 'exit-non-zero', message: 'exit 1' },
+          { type: 'run.finished', status: 'failed', durationMs: 20, failedStep: 'rollout' },
+        ],
+      },
+    ]);
+    const forRollback = await completedSteps(store, record, 0, true);
+    expect(forRollback.order).toEqual(['scale', 'rollout']);
+    expect(forRollback.completed.rollout).toEqual({ outputs: { revision: 7 }, undoFacts: { previousTaskDefinition: 'api:6' } });
+    const forResume = await completedSteps(store, record);
+    expect(forResume.order).toEqual(['scale']);
+  });
+});
