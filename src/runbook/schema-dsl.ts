@@ -27,6 +27,11 @@ export interface StringNode extends Described {
   readonly pattern?: string;
   /** Special formats checked by the validator: a duration like `30s`, a kebab-case name, a step id. */
   readonly format?: 'duration' | 'name' | 'id' | 'expression';
+  /**
+   * `format: 'expression'` in an adapter's input: a bare CEL condition the adapter evaluates over
+   * these names (`json`, `status` …). The loader checks its syntax and that it reads only them.
+   */
+  readonly variables?: readonly string[];
   /** Read when the runbook loads, not at run time: a `${{ }}` here is refused rather than ignored. */
   readonly literal?: boolean;
 }

@@ -23,7 +23,11 @@ export const httpDefinition: ActionDefinition = {
           json: s.oneOf(
             [
               s.map(s.any(), { description: 'JSON path (`$.a.b[0]` or `a.b`) → expected value.' }),
-              s.string({ description: 'A CEL condition over `json` (the parsed body), `status`, `body` and `headers`, e.g. `json.status == "ok"`.' }),
+              s.string({
+                format: 'expression',
+                variables: ['json', 'status', 'body', 'headers'],
+                description: 'A CEL condition over `json` (the parsed body), `status`, `body` and `headers`, e.g. `json.status == "ok"`.',
+              }),
             ],
             'What the JSON body must hold.',
           ),

@@ -30,6 +30,7 @@ export const sqlDefinition: ActionDefinition = {
           max: s.number({ description: 'Highest allowed `value`.' }),
           expr: s.string({
             format: 'expression',
+            variables: ['rows', 'row', 'value', 'count'],
             description: 'A CEL expression over `rows`, `row`, `value` and `count` that must be true, e.g. `rows.all(r, r.lag_seconds < 30)`. Written bare, without `${{ }}`.',
           }),
         },

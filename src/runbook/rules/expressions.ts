@@ -15,7 +15,7 @@ export const expressionsCheck: Rule = (ctx) => {
   const source = ctx.locator.source;
   const readers = new Map<string, Step>();
   for (const [step, path] of ctx.stepPaths) readers.set(`${String(path[0])}:${String(path[1])}`, step);
-  for (const site of collectExpressions(ctx.locator.doc, source.text)) {
+  for (const site of collectExpressions(ctx.locator.doc, source.text, ctx.registry)) {
     const at = (start = 0, end = site.end - site.offset) => source.range(site.offset + start, site.offset + end);
     if (site.templateError) {
       out.push(diagnostic('error', 'bad-expression', site.templateError, at(0, 3)));
@@ -27,12 +27,21 @@ export const expressionsCheck: Rule = (ctx) => {
       continue;
     }
     const { references, calls } = extractReferences(parsed.ast);
+    if (site.variables) {
+      // An adapter's own condition: it reads the answer (`json`, `rows` …), not the run's contexts.
+      const field = site.path.slice(site.path[2] === 'undo' ? 4 : 3).join('.');
+      for (const ref of references) {
+        if (site.variables.includes(ref.root)) continue;
+        const hint = didYouMeanHint(ref.root, site.variables) ?? `\`${field}\` is evaluated over the answer: ${site.variables.join(', ')}; for a value of the run, use \`\${{ }}\``;
+        out.push(diagnostic('error', 'unknown-variable', `\`${field}\` can read ${site.variables.map((v) => `\`${v}\``).join(', ')}, not \`${ref.root}\``, at(ref.start, ref.end), hint));
+      }
+    }
     for (const call of calls) {
       if (!GLOBAL_FUNCTIONS.includes(call.name)) {
         out.push(diagnostic('error', 'unknown-function', `unknown function \`${call.name}()\``, at(call.start, call.start + call.name.length), didYouMeanHint(call.name, GLOBAL_FUNCTIONS) ?? `functions: ${GLOBAL_FUNCTIONS.join(', ')}`));
       }
     }
-    for (const ref of references) {
+    for (const ref of site.variables ? [] : references) {
       const problem = checkReference(ref, site, ctx, readers);
       if (problem) out.push(diagnostic(problem.severity ?? 'error', problem.code, problem.message, at(ref.start, ref.end), problem.hint));
     }

@@ -26,6 +26,9 @@ const EXPECTED: Record<string, string[]> = {
   'bad-expression.yaml': [
     "6:37 error bad-expression: expression does not parse: Unexpected token: EOF (expressions are CEL: https://cel.dev)",
   ],
+  'bad-http-condition.yaml': [
+    "6:89 error bad-expression: expression does not parse: Unexpected token: EOF (expressions are CEL: https://cel.dev)",
+  ],
   'bad-name.yaml': [
     "3:7 error bad-name: `name` `Deploy_API` is not a kebab-case name (use lower-case letters, digits and dashes, e.g. `deploy-api`)",
   ],
@@ -37,6 +40,9 @@ const EXPECTED: Record<string, string[]> = {
   ],
   'bad-param-type.yaml': [
     "5:20 error not-allowed: `params.version.type` must be one of string, integer, number, boolean, enum, not `str` (did you mean `string`?)",
+  ],
+  'bad-sql-expr.yaml': [
+    "8:54 error bad-expression: expression does not parse: Expected RPAREN, got EOF (expressions are CEL: https://cel.dev)",
   ],
   'bad-step-id.yaml': [
     "5:9 error bad-id: step id `run-migrations` is not a valid id: ids must match `^[A-Za-z_][A-Za-z0-9_]*$` because `steps.run-migrations` would not parse as CEL (it reads as `steps.run - migrations`) (use `run_migrations`)",
@@ -121,6 +127,9 @@ const EXPECTED: Record<string, string[]> = {
   ],
   'unknown-action.yaml': [
     "6:5 error unknown-key: unknown key `shel` in `steps[0]` (did you mean `shell`?)",
+  ],
+  'unknown-answer-variable.yaml': [
+    "9:15 error unknown-variable: `expect.json` can read `json`, `status`, `body`, `headers`, not `jsn` (did you mean `json`?)",
   ],
   'unknown-context.yaml': [
     "6:21 error unknown-context: unknown context `build` (contexts: params, vars, secrets, environment, env, steps, run, incident, databases)",
