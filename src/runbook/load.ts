@@ -1,5 +1,8 @@
 import type { AdapterRegistry } from '../adapters/types';
 import type { Config } from '../config/model';
+import { checkRunbookCalls, runbookCalls, type CallResolver, type CallTarget } from './calls';
+import { Locator } from './locate';
+import { parseYaml } from './parse-yaml';
 import { compileSource, type LoadResult } from './pipeline';
 import { readSource } from './read-source';
 import { resolveRunbook } from './search';
@@ -39,12 +42,47 @@ export async function loadRunbookFile(absolute: string, options: LoadOptions): P
   const read = await readSource(absolute, options.cwd ?? process.cwd());
   if (!read.ok) return { ok: false, diagnostics: read.diagnostics };
   const environment = options.environment !== undefined ? options.config.environments[options.environment] : undefined;
-  return compileSource(read.source, {
+  const result = compileSource(read.source, {
     registry: options.registry,
     absolutePath: absolute,
     hash: read.hash,
     ...(environment ? { environment } : {}),
   });
+  if (!result.ok || runbookCalls(result.graph.runbook).length === 0) return result;
+  // `runbook:` steps are checked against the runbooks they call (search path, params, cycles).
+  const parsed = parseYaml(read.source);
+  if (!parsed.ok) return result;
+  const found = await checkRunbookCalls(result.graph.runbook, absolute, new Locator(parsed.doc, read.source), callResolver(options));
+  if (found.length === 0) return result;
+  const diagnostics = [...result.diagnostics, ...found].sort((a, b) => a.range.offset - b.range.offset);
+  return diagnostics.some((d) => d.severity === 'error') ? { ok: false, diagnostics } : { ...result, diagnostics };
+}
+
+/** Resolves called runbooks as the run does (search path, else a path from the working directory), once each. */
+function callResolver(options: LoadOptions): CallResolver {
+  const cwd = options.cwd ?? process.cwd();
+  const cache = new Map<string, Promise<CallTarget>>();
+  const load = async (name: string): Promise<CallTarget> => {
+    let absolute: string;
+    try {
+      absolute = await resolveRunbook(name, options.config, cwd);
+    } catch (error) {
+      if (!(error instanceof OpsctlError)) throw error;
+      return { found: false, message: error.message, ...(error.hint ? { hint: error.hint } : {}) };
+    }
+    const read = await readSource(absolute, cwd);
+    if (!read.ok) return { found: false, message: read.diagnostics.map((d) => d.message).join('; ') };
+    const compiled = compileSource(read.source, { registry: options.registry, absolutePath: absolute, hash: read.hash });
+    const errors = compiled.diagnostics.filter((d) => d.severity === 'error').length;
+    return { found: true, key: absolute, errors, ...(compiled.ok ? { runbook: compiled.graph.runbook } : {}) };
+  };
+  return {
+    resolve(name) {
+      let hit = cache.get(name);
+      if (!hit) cache.set(name, (hit = load(name)));
+      return hit;
+    },
+  };
 }
 
 export { displayPath };
