@@ -1,9 +1,9 @@
+import { unknownEnvironment } from '../config/environment';
 import type { Config, EnvironmentConfig } from '../config/model';
 import { runGraph, type RunResult } from '../engine/engine';
 import { teeSink } from '../engine/emitter';
 import type { EventSink } from '../engine/events';
 import type { StepGraph } from '../runbook/model';
-import { didYouMeanHint } from '../runbook/did-you-mean';
 import { installInterruptHandlers } from '../state/signals';
 import type { Approval } from '../state/store';
 import { chooseOutput, choosePrompter, currentTerminal, type OutputMode, type Terminal } from '../ui/choose';
@@ -206,13 +206,7 @@ function pickEnvironment(config: Config, requested: string | undefined, terminal
   const name = requested ?? terminalEnv.OPSCTL_ENV;
   if (name === undefined || name === '') return { explicit: false };
   const environment = config.environments[name];
-  if (!environment) {
-    const known = Object.keys(config.environments);
-    throw usageError(
-      `--env ${name}: there is no environment \`${name}\` in ${config.path ?? 'opsctl.yaml (none found)'}`,
-      didYouMeanHint(name, known) ?? (known.length ? `environments: ${known.join(', ')}` : 'declare it under `environments:` in opsctl.yaml'),
-    );
-  }
+  if (!environment) throw unknownEnvironment(config, name);
   return { environment, explicit: requested !== undefined };
 }
 

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { isMap, isScalar, isSeq, type Document } from 'yaml';
 import { extractReferences, parseCel, interpolate, scanTemplate } from '../expr';
@@ -40,7 +40,37 @@ export async function loadConfig(cwd: string = process.cwd(), env: NodeJS.Proces
   if (!parsed.ok) throw new DiagnosticsError(`${read.source.file} is not valid YAML`, parsed.diagnostics);
   const result = configFromDocument(parsed.doc, read.source, path, env, parsed.value);
   if (!result.ok) throw new DiagnosticsError(`${read.source.file} has ${result.diagnostics.length} problem(s)`, result.diagnostics);
-  return result.config;
+  const warnings = missingRunbookFolders(parsed.doc, read.source, result.config, pathKind);
+  return warnings.length ? { ...result.config, warnings } : result.config;
+}
+
+function pathKind(path: string): 'folder' | 'file' | 'missing' {
+  try {
+    return statSync(path).isDirectory() ? 'folder' : 'file';
+  } catch {
+    return 'missing';
+  }
+}
+
+/** A `runbooks:` entry that is not a folder finds no runbook: said at its line:col, not silently skipped. */
+export function missingRunbookFolders(doc: Document, source: SourceFile, config: Config, kindOf: (path: string) => 'folder' | 'file' | 'missing'): Diagnostic[] {
+  const list = doc.get('runbooks', true);
+  if (!isSeq(list)) return [];
+  const out: Diagnostic[] = [];
+  list.items.forEach((item, i) => {
+    const folder = config.runbookPaths[i];
+    const kind = folder === undefined ? 'folder' : kindOf(folder);
+    if (folder === undefined || kind === 'folder') return;
+    const written = isScalar(item) ? String(item.value) : folder;
+    out.push({
+      severity: 'warning',
+      code: 'missing-runbooks-folder',
+      message: `runbook folder \`${written}\` ${kind === 'missing' ? 'does not exist' : 'is a file, not a folder'}${written === folder ? '' : ` (${folder})`}, so no runbook is found there`,
+      range: nodeRange(source, item),
+      hint: 'create it, or fix the path (relative to opsctl.yaml)',
+    });
+  });
+  return out;
 }
 
 export function defaultConfig(root: string): Config {

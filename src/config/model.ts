@@ -1,4 +1,4 @@
-import type { SourceRange } from '../runbook/diagnostics';
+import type { Diagnostic, SourceRange } from '../runbook/diagnostics';
 
 /** `opsctl.yaml`, checked and normalized. Strings may hold `${{ env.X }}` expressions. */
 export interface Config {
@@ -13,6 +13,8 @@ export interface Config {
   readonly databases: Readonly<Record<string, DatabaseConfig>>;
   readonly incidents: IncidentPolicyConfig;
   readonly notify: { readonly webhook?: string };
+  /** Problems that do not stop opsctl (a `runbooks:` folder that does not exist), at their line:col in opsctl.yaml. */
+  readonly warnings?: readonly Diagnostic[];
 }
 
 export type StateConfig = { readonly backend: 'file'; readonly dir?: string } | { readonly backend: 'postgres'; readonly url: string };

@@ -97,6 +97,30 @@ describe('opsctl validate', () => {
     expect(unknown.stderr).toContain('hint: did you mean `production`?');
   });
 
+  it('run and plan refuse an --env that opsctl.yaml does not declare, listing the known ones', async () => {
+    for (const command of ['run', 'plan']) {
+      const result = await runOpsctl([command, 'good', '-p', 'version=1', '--env', 'nope'], { cwd: project.dir });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain('--env nope: there is no environment `nope`');
+      expect(result.stderr).toContain('known environments: production');
+      expect(result.stderr).not.toMatch(/\n\s+at /);
+    }
+  });
+
+  it('warns about a `runbooks:` folder that does not exist, at its line:col in opsctl.yaml', async () => {
+    const missing = tempProject({ 'opsctl.yaml': 'runbooks: [./runbooks, ./ops/runbooks]\n', 'runbooks/good.yaml': GOOD });
+    try {
+      const result = await runOpsctl(['validate'], { cwd: missing.dir });
+      expect(result.code).toBe(0);
+      expect(result.stderr).toContain('opsctl.yaml:1:24: warning: runbook folder `./ops/runbooks` does not exist');
+      expect(result.stdout).toContain('ok      runbooks/good.yaml\n');
+      const json = await runOpsctl(['validate', '--output', 'json'], { cwd: missing.dir });
+      expect(JSON.parse(json.stdout)).toMatchObject({ ok: true, warnings: 1, config: { path: 'opsctl.yaml', diagnostics: [{ code: 'missing-runbooks-folder', range: { line: 1, col: 24 } }] } });
+    } finally {
+      missing.cleanup();
+    }
+  });
+
   it('exits 2 for a missing file, without a stack trace', async () => {
     const result = await runOpsctl(['validate', 'nope.yaml'], { cwd: project.dir });
     expect(result.code).toBe(2);

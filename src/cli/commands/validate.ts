@@ -2,15 +2,15 @@ import { statSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import { createRegistry } from '../../adapters/registry';
+import { environmentNamed } from '../../config/environment';
 import { CONFIG_FILES, loadConfig } from '../../config/load';
 import type { Config } from '../../config/model';
 import type { Diagnostic } from '../../runbook/diagnostics';
-import { didYouMeanHint } from '../../runbook/did-you-mean';
 import { loadRunbookFile } from '../../runbook/load';
 import { formatDiagnostics, summarize } from '../../runbook/print-diagnostics';
 import { findRunbooks, resolveRunbook } from '../../runbook/search';
 import { displayPath } from '../../runbook/source-file';
-import { OpsctlError, usageError } from '../../util/errors';
+import { OpsctlError } from '../../util/errors';
 import { ExitCode } from '../exit-codes';
 import { loaderOutput, useColor } from './output-format';
 
@@ -33,7 +33,7 @@ interface FileResult {
 export default async function validate(targets: readonly string[], options: ValidateOptions): Promise<void> {
   const output = loaderOutput(options.output);
   const config = await loadConfig();
-  if (options.env !== undefined) checkEnvironment(options.env, config);
+  if (options.env !== undefined) environmentNamed(config, options.env);
   const expanded = targets.length ? await expandTargets(targets, config) : { files: (await findRunbooks(config)).filter((e) => !e.shadowed).map((e) => e.path), missing: [] };
   const files = expanded.files;
   const registry = createRegistry();
@@ -42,11 +42,14 @@ export default async function validate(targets: readonly string[], options: Vali
     const loaded = await loadRunbookFile(file, { registry, config, ...(options.env !== undefined ? { environment: options.env } : {}) });
     results.push({ path: displayPath(file), ok: loaded.ok, diagnostics: loaded.diagnostics, ...(loaded.ok ? { name: loaded.graph.runbook.name } : {}) });
   }
-  const all = results.flatMap((r) => r.diagnostics);
+  // opsctl.yaml's own warnings (a `runbooks:` folder that does not exist) come first.
+  const configWarnings = config.warnings ?? [];
+  const all = [...configWarnings, ...results.flatMap((r) => r.diagnostics)];
   const failed = results.filter((r) => !r.ok).length;
   if (output === 'json') {
     const summary = { files: results.length, invalid: failed, errors: all.filter((d) => d.severity === 'error').length, warnings: all.filter((d) => d.severity === 'warning').length };
-    process.stdout.write(`${JSON.stringify({ ok: failed === 0, ...summary, results }, null, 2)}\n`);
+    const configPart = configWarnings.length ? { config: { path: config.path ? displayPath(config.path) : undefined, diagnostics: configWarnings } } : {};
+    process.stdout.write(`${JSON.stringify({ ok: failed === 0, ...summary, ...configPart, results }, null, 2)}\n`);
   } else {
     if (all.length) process.stderr.write(`${formatDiagnostics(all, { color: useColor(output, process.stderr) })}\n\n`);
     for (const r of results) process.stdout.write(`${r.ok ? 'ok     ' : 'invalid'} ${r.path}${r.ok && r.diagnostics.length ? ` (${summarize(r.diagnostics)})` : ''}\n`);
@@ -54,12 +57,6 @@ export default async function validate(targets: readonly string[], options: Vali
     else process.stdout.write(`${results.length} runbook${results.length === 1 ? '' : 's'} checked: ${failed ? `${failed} invalid` : 'all valid'}${all.length ? ` (${summarize(all)})` : ''}\n`);
   }
   process.exitCode = failed ? ExitCode.Usage : ExitCode.Success;
-}
-
-function checkEnvironment(name: string, config: Config): void {
-  if (config.environments[name]) return;
-  const known = Object.keys(config.environments);
-  throw usageError(`--env ${name}: there is no environment \`${name}\` in ${config.path ?? 'opsctl.yaml (none found)'}`, didYouMeanHint(name, known) ?? (known.length ? `environments: ${known.join(', ')}` : 'declare it under `environments:` in opsctl.yaml'));
 }
 
 /** Files stay files, folders become the runbook files under them, names resolve through the search path. */

@@ -64,6 +64,20 @@ describe('loadConfig', () => {
     expect(config.notify).toEqual({});
   });
 
+  it('warns about a `runbooks:` folder that does not exist (or is a file), at its line:col', async () => {
+    mkdirSync(join(dir, 'runbooks'));
+    writeFileSync(join(dir, 'notes.txt'), 'x');
+    writeFileSync(join(dir, 'opsctl.yaml'), 'runbooks:\n  - ./runbooks\n  - ./ops/runbooks\n  - notes.txt\n');
+    const config = await loadConfig(dir);
+    expect(config.runbookPaths).toEqual([join(dir, 'runbooks'), join(dir, 'ops/runbooks'), join(dir, 'notes.txt'), shippedRunbooks()]);
+    expect((config.warnings ?? []).map((d) => `${d.range.line}:${d.range.col} ${d.severity} ${d.code}: ${d.message} (${d.hint})`)).toEqual([
+      `3:5 warning missing-runbooks-folder: runbook folder \`./ops/runbooks\` does not exist (${join(dir, 'ops/runbooks')}), so no runbook is found there (create it, or fix the path (relative to opsctl.yaml))`,
+      `4:5 warning missing-runbooks-folder: runbook folder \`notes.txt\` is a file, not a folder (${join(dir, 'notes.txt')}), so no runbook is found there (create it, or fix the path (relative to opsctl.yaml))`,
+    ]);
+    writeFileSync(join(dir, 'opsctl.yaml'), 'runbooks: [./runbooks]\n');
+    expect((await loadConfig(dir)).warnings).toBeUndefined();
+  });
+
   it('reports every problem of a bad file with line and column', async () => {
     writeFileSync(join(dir, 'opsctl.yaml'), ['runbook: [x]', 'environments:', '  prod: { protectd: true }', 'incidents:', '  escalation: [ { after: soon, to: x } ]', 'notify: { webhook: "${{ params.x }}" }'].join('\n'));
     const error = await loadConfig(dir).catch((e: unknown) => e);
