@@ -76,6 +76,10 @@ export async function runSession(request: RunRequest, hooks?: RunHooks, sessionE
   const { environment, explicit } = pickEnvironment(config, request.env, env.terminal.env);
   const { defaultRegistry: registry } = await import('../adapters/registry');
   const graph = request.graph ?? (await loadGraph(request.target, config, registry, env, environment?.name));
+  const { unmetRequirements } = await import('../runbook/requirements');
+  const unmet = unmetRequirements(graph.runbook, env.terminal.env);
+  if (unmet && !request.dryRun) throw usageError(unmet.message, unmet.hint);
+  if (unmet) env.stderr.write(`warning: ${unmet.message} (a real run stops here)\n`);
 
   const output = chooseOutput(request.output, env.terminal);
   const renderer = await createRenderer(output, env);
