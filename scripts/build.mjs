@@ -19,7 +19,12 @@ try {
     format: 'esm',
     platform: 'node',
     target: 'node20',
-    packages: 'external',
+    // Light dependencies (commander, yaml, cel-js, picocolors) are bundled: loading yaml from
+    // node_modules alone was ~70 CommonJS files to resolve, read and compile at each start.
+    // Heavy ones stay external and are imported only by the adapters that use them.
+    external: ['@aws-sdk/*', '@smithy/*', 'pg', 'pg-*', '@inquirer/*'],
+    // Bundled CommonJS code may call require() (node builtins): give ESM chunks one.
+    banner: { js: "import { createRequire as __opsctlCreateRequire } from 'node:module'; const require = __opsctlCreateRequire(import.meta.url);" },
     sourcemap: 'linked',
     chunkNames: 'chunks/[name]-[hash]',
     logLevel: 'warning',
