@@ -16,8 +16,11 @@ export interface Runbook {
   /** Values may hold expressions over params, environment, env and earlier vars. */
   readonly vars: Readonly<Record<string, unknown>>;
   readonly requires: { readonly tools: readonly string[]; readonly env: readonly string[] };
-  /** Lock key template; undefined means the default (`<name>@<environment>` when a step writes). */
-  readonly lock?: string | false;
+  /**
+   * Lock key template; undefined means the default (`<name>@<environment>` when a step writes);
+   * `true` takes the default key even when no step writes; `false` takes none.
+   */
+  readonly lock?: string | boolean;
   readonly concurrency: number;
   readonly onFailure: 'abort' | 'rollback';
   readonly steps: readonly Step[];

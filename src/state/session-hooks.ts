@@ -163,7 +163,7 @@ async function lockKeyOf(info: SessionInfo): Promise<string | undefined> {
   if (typeof runbook.lock === 'string') {
     return defaultLockKey({ name: runbook.name, ...environment, lock: await evaluateLock(runbook.lock, info), writes: true });
   }
-  return defaultLockKey({ name: runbook.name, ...environment, writes: await graphWrites(info.graph) });
+  return defaultLockKey({ name: runbook.name, ...environment, writes: runbook.lock === true || (await graphWrites(info.graph)) });
 }
 
 /** Lock templates read params, the environment and the run (`deploy@${{ environment.name }}`). */

@@ -108,6 +108,13 @@ describe('graph shapes', () => {
     expect(graph.order).toEqual(['a', 'b']);
   });
 
+  it('keeps `lock: true` and `lock: false` (true takes the default lock even when no step writes)', () => {
+    const body = 'steps:\n  - { id: a, readonly: true, shell: x }\n';
+    expect(compile(`${HEADER}lock: true\n${body}`).runbook.lock).toBe(true);
+    expect(compile(`${HEADER}lock: false\n${body}`).runbook.lock).toBe(false);
+    expect(compile(`${HEADER}${body}`).runbook.lock).toBeUndefined();
+  });
+
   it('knows the `databases` context (names come from opsctl.yaml)', () => {
     const result = compileText(
       `${HEADER}params:\n  database: { type: string }\nvars:\n  url: "\${{ params.database in databases ? databases[params.database] : params.database }}"\nsteps:\n  - id: dump\n    shell: pg_dump "\${{ databases.main }}" "\${{ vars.url }}"\n`,

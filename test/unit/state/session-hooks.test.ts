@@ -100,10 +100,11 @@ describe('state hooks', () => {
     expect((await store.listLocks()).map((l) => l.runId)).toEqual(['other-run']);
   });
 
-  it('takes no lock for a read-only runbook or lock: false, and evaluates lock templates', async () => {
+  it('takes no lock for a read-only runbook or lock: false, the default one for lock: true, and evaluates lock templates', async () => {
     for (const [g, expected] of [
       [graph({}, true), []],
       [graph({ lock: false }), []],
+      [graph({ lock: true }, true), ['deploy@staging']],
       [graph({ lock: 'db-${{ environment.name }}-${{ params.version }}' }), ['db-staging-1.2.3']],
     ] as const) {
       const { store, info } = await session(g, '20261122T143000-h003');
