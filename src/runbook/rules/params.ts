@@ -23,6 +23,14 @@ function checkParam(param: ParamSpec, ctx: RuleContext): Diagnostic[] {
   if (param.min !== undefined && param.max !== undefined && param.min > param.max) {
     out.push(diagnostic('error', 'min-above-max', `${name} has min ${param.min} above max ${param.max}`, at('min')));
   }
+  // Fields the run never reads for this type: said, rather than accepted and ignored.
+  if (param.pattern !== undefined && param.type !== 'string' && param.type !== 'enum') {
+    out.push(diagnostic('warning', 'ignored-field', `\`pattern\` has no effect on ${name}: it is ${article(param.type)}`, at('pattern'), 'a pattern checks string values; bound numbers with `min` and `max`'));
+  }
+  for (const field of ['min', 'max'] as const) {
+    if (param[field] === undefined || param.type === 'string' || param.type === 'integer' || param.type === 'number') continue;
+    out.push(diagnostic('warning', 'ignored-field', `\`${field}\` has no effect on ${name}: it is ${article(param.type)}`, at(field), '`min` and `max` bound numbers (and the length of strings)'));
+  }
   if (param.required && param.default !== undefined) {
     out.push(diagnostic('warning', 'required-with-default', `${name} is required but has a default, so it never needs to be given`, at('required'), 'drop `required` or the default'));
   }
@@ -54,4 +62,8 @@ function checkParam(param: ParamSpec, ctx: RuleContext): Diagnostic[] {
       break;
   }
   return out;
+}
+
+function article(type: ParamSpec['type']): string {
+  return type === 'integer' || type === 'enum' ? `an ${type}` : `a ${type}`;
 }

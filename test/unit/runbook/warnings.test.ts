@@ -25,6 +25,16 @@ describe('warnings', () => {
     ]);
   });
 
+  it('flags param fields that the run never reads for that type', () => {
+    const result = compileText(`${HEADER}params:\n  n: { type: integer, pattern: '^[0-9]+$', min: 1 }\n  flag: { type: boolean, max: 1 }\n  mode: { type: enum, values: [a, b], min: 1 }\n  name: { type: string, pattern: '^[a-z]+$', max: 20 }\nsteps:\n  - { id: a, log: x }\n`);
+    expect(result.ok).toBe(true);
+    expect(result.diagnostics.map(show)).toEqual([
+      '5:32 warning ignored-field: `pattern` has no effect on param `n`: it is an integer (a pattern checks string values; bound numbers with `min` and `max`)',
+      '6:31 warning ignored-field: `max` has no effect on param `flag`: it is a boolean (`min` and `max` bound numbers (and the length of strings))',
+      '7:44 warning ignored-field: `min` has no effect on param `mode`: it is an enum (`min` and `max` bound numbers (and the length of strings))',
+    ]);
+  });
+
   it('warns about an output the step does not declare', () => {
     const result = compileText(`${HEADER}steps:\n  - { id: a, shell: x, outputs: { tag: stdout } }\n  - { id: b, log: "\${{ steps.a.outputs.tga }}" }\n`);
     expect(result.ok).toBe(true);
