@@ -4,13 +4,14 @@ import { needsExist } from './needs';
 import { outputSelectors } from './outputs';
 import { paramsCheck } from './params';
 import { protectedNeedsConfirm } from './protected-confirm';
+import { retryCheck } from './retry';
 import { secretsCheck } from './secrets';
 import type { Rule } from './types';
 import { undoCheck } from './undo';
 import { uniqueIds } from './unique-ids';
 
 /** The static checks of DESIGN.md §2, in the order their messages read best. */
-export const RULES: readonly Rule[] = [uniqueIds, needsExist, noCycles, paramsCheck, secretsCheck, expressionsCheck, outputSelectors, undoCheck, protectedNeedsConfirm];
+export const RULES: readonly Rule[] = [uniqueIds, needsExist, noCycles, paramsCheck, secretsCheck, expressionsCheck, outputSelectors, retryCheck, undoCheck, protectedNeedsConfirm];
 
 export { checkStepShapes } from './step-shape';
 export type { Rule, RuleContext } from './types';

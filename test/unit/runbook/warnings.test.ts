@@ -35,6 +35,19 @@ describe('warnings', () => {
     ]);
   });
 
+  it('flags retry settings that would be ignored', () => {
+    const result = compileText(
+      `${HEADER}defaults: { retry: { attempts: 3 } }\nsteps:\n  - { id: a, shell: x, retry: { delay: 5s } }\n  - { id: b, shell: x, retry: { attempts: 1, on: [timeout] } }\n  - { id: c, shell: x, retry: { attempts: 2, on: [timout, Timeout, declined, 75, ThrottlingException, sql-error] } }\n`,
+    );
+    expect(result.ok).toBe(true);
+    expect(result.diagnostics.map(show)).toEqual([
+      '7:24 warning retry-without-attempts: step `b` has `retry.on` but only 1 attempt, so it never retries (add `attempts: N` (total attempts, N > 1) to `retry`)',
+      '8:51 warning unknown-retry-on: `timout` in `retry.on` of step `c` matches no failure opsctl reports (did you mean `timeout`? (other words match an adapter\'s error kind, e.g. ThrottlingException))',
+      '8:59 warning unknown-retry-on: `Timeout` in `retry.on` of step `c` matches no failure opsctl reports (did you mean `timeout`? (other words match an adapter\'s error kind, e.g. ThrottlingException))',
+      '8:68 warning never-retried: `declined` in `retry.on` of step `c` has no effect: a step that is declined is never retried',
+    ]);
+  });
+
   it('warns about an output the step does not declare', () => {
     const result = compileText(`${HEADER}steps:\n  - { id: a, shell: x, outputs: { tag: stdout } }\n  - { id: b, log: "\${{ steps.a.outputs.tga }}" }\n`);
     expect(result.ok).toBe(true);
