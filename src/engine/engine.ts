@@ -8,7 +8,7 @@ import { nestedGates, runChild } from './nested';
 import { approveErrors, planRun, unapprovedGates, type Gate, type RunPlan } from './plan';
 import { stepPath, type RunContext, type RunOptions, type StepState } from './run-context';
 import { executeStep, skip, type StepEnd } from './run-step';
-import { readySteps, type SlotState } from './scheduler';
+import { ReadyQueue, type SlotState } from './scheduler';
 import { rollback, type UndoError } from './undo';
 import { unreachable } from '../util/unreachable';
 
@@ -186,6 +186,7 @@ export async function runGraph(o: RunOptions): Promise<RunResult> {
   const concurrency = o.concurrency ?? graph.runbook.concurrency;
   const onEnd = (id: string, end: StepEnd) => {
     slots.set(id, 'settled');
+    queue.settle(id);
     running.delete(id);
     switch (end) {
       case 'ok':
@@ -209,9 +210,10 @@ export async function runGraph(o: RunOptions): Promise<RunResult> {
         return unreachable(end);
     }
   };
+  const queue = new ReadyQueue(graph.order, (id) => graph.steps.get(id)?.needs ?? [], slots);
   for (;;) {
     if (rc.signal.aborted) stopping = true;
-    const ready = readySteps({ order: graph.order, needs: (id) => graph.steps.get(id)?.needs ?? [], state: slots, concurrency, stopping });
+    const ready = stopping ? [] : queue.take(Math.max(1, concurrency) - running.size);
     for (const id of ready) {
       slots.set(id, 'running');
       const step = graph.steps.get(id)!;

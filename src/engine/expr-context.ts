@@ -6,15 +6,7 @@ import type { RunContext } from './run-context';
 /** The expression context at this moment of the run (DESIGN.md §2 Expressions). */
 export function exprContext(rc: RunContext): ExprContextData {
   const o = rc.options;
-  const steps: Record<string, StepContextData> = {};
-  for (const [id, state] of rc.states) {
-    steps[id] = {
-      status: state.status,
-      outputs: state.outputs,
-      ...(state.exitCode !== undefined ? { exit_code: state.exitCode } : {}),
-      ...(state.durationMs !== undefined ? { duration_ms: state.durationMs } : {}),
-    };
-  }
+  const steps = stepsView(rc);
   return {
     params: o.params,
     vars: rc.vars,
@@ -27,6 +19,42 @@ export function exprContext(rc: RunContext): ExprContextData {
     databases: databaseUrls(o.config),
     unknownSteps: rc.unknownSteps,
   };
+}
+
+const views = new WeakMap<RunContext, Readonly<Record<string, StepContextData>>>();
+
+/**
+ * `steps.X` as a live read-only view of the run's step states, made once per run: building a
+ * record of every step at each evaluation cost O(steps) per step, O(n²) over a run (10,000
+ * steps: seconds). Each read sees the state as it is at that moment, as a fresh copy did.
+ */
+function stepsView(rc: RunContext): Readonly<Record<string, StepContextData>> {
+  const known = views.get(rc);
+  if (known) return known;
+  const entry = (id: string | symbol): StepContextData | undefined => {
+    const state = typeof id === 'string' ? rc.states.get(id) : undefined;
+    if (!state) return undefined;
+    return {
+      status: state.status,
+      outputs: state.outputs,
+      ...(state.exitCode !== undefined ? { exit_code: state.exitCode } : {}),
+      ...(state.durationMs !== undefined ? { duration_ms: state.durationMs } : {}),
+    };
+  };
+  const view = new Proxy({} as Record<string, StepContextData>, {
+    get: (_target, id) => entry(id),
+    has: (_target, id) => typeof id === 'string' && rc.states.has(id),
+    ownKeys: () => [...rc.states.keys()],
+    getOwnPropertyDescriptor: (_target, id) => {
+      const value = entry(id);
+      return value === undefined ? undefined : { value, enumerable: true, configurable: true, writable: false };
+    },
+    set: () => false,
+    defineProperty: () => false,
+    deleteProperty: () => false,
+  });
+  views.set(rc, view);
+  return view;
 }
 
 /** `databases.NAME` in expressions: the URL of each database named in opsctl.yaml. */

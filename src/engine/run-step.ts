@@ -75,7 +75,7 @@ export async function executeStep(rc: RunContext, step: Step): Promise<StepEnd> 
   }
 
   const effect: Effect = definition ? safeEffect(definition, resolved.input, step) : 'read';
-  const env: Record<string, string> = { ...definedEnv(o.env ?? process.env), ...stepEnv, ...resolved.scriptEnv };
+  const env: Record<string, string> = { ...definedEnv(rc), ...stepEnv, ...resolved.scriptEnv };
   const planContext = {
     stepId: stepPath(rc, step.id),
     config: o.config,
@@ -333,8 +333,14 @@ function safeEffect(definition: ActionDefinition, input: Record<string, unknown>
   }
 }
 
-function definedEnv(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
+const runEnvs = new WeakMap<RunContext, Readonly<Record<string, string>>>();
+
+/** The run's environment without unset names, read once per run (copying process.env at every step cost more than a `log` step). */
+function definedEnv(rc: RunContext): Readonly<Record<string, string>> {
+  const known = runEnvs.get(rc);
+  if (known) return known;
   const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(env)) if (value !== undefined) out[key] = value;
+  for (const [key, value] of Object.entries(rc.options.env ?? process.env)) if (value !== undefined) out[key] = value;
+  runEnvs.set(rc, out);
   return out;
 }

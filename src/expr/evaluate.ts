@@ -1,4 +1,4 @@
-import { parseCel, withRunState } from './cel';
+import { parseCel, withRunState, type ASTNode } from './cel';
 import { runFailed, type ExprContext } from './context';
 import { ExpressionError } from './errors';
 import { extractReferences } from './references';
@@ -16,7 +16,8 @@ export function evaluateExpression(source: string, ctx: ExprContext): unknown {
     if (unknown) return Unknown.of(source);
   }
   try {
-    const value = withRunState({ failed: runFailed(ctx) }, () => parsed.evaluate(activation(ctx)));
+    // `failed` is read only when the expression calls success()/failure(): it walks every step.
+    const value = withRunState({ get failed() { return runFailed(ctx); } }, () => parsed.evaluate(activation(ctx, rootsOf(parsed.ast))));
     return fromCel(value);
   } catch (error) {
     throw new ExpressionError(explain(error, ctx), source);
@@ -44,7 +45,33 @@ export function conditionSource(source: string): string {
   return source.trim();
 }
 
-function activation(ctx: ExprContext): Record<string, unknown> {
+const rootCache = new WeakMap<ASTNode, ReadonlySet<string>>();
+
+/**
+ * Every name the expression reads (each `id` node, wherever it sits), so that only those roots
+ * are converted for CEL: converting `steps` and `env` whole at each evaluation made a run of n
+ * steps with expressions O(n²). A name bound by a macro is only converted needlessly, never missed.
+ */
+function rootsOf(ast: ASTNode): ReadonlySet<string> {
+  const known = rootCache.get(ast);
+  if (known) return known;
+  const names = new Set<string>();
+  const visit = (value: unknown): void => {
+    if (Array.isArray(value)) {
+      for (const item of value) visit(item);
+      return;
+    }
+    if (value === null || typeof value !== 'object') return;
+    const node = value as { op?: unknown; args?: unknown };
+    if (node.op === 'id' && typeof node.args === 'string') names.add(node.args);
+    else if (typeof node.op === 'string') visit(node.args);
+  };
+  visit(ast);
+  rootCache.set(ast, names);
+  return names;
+}
+
+function activation(ctx: ExprContext, used: ReadonlySet<string>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const roots: Record<string, unknown> = {
     params: ctx.params,
@@ -58,7 +85,7 @@ function activation(ctx: ExprContext): Record<string, unknown> {
     databases: ctx.databases,
     checklist: ctx.checklist,
   };
-  for (const [name, value] of Object.entries(roots)) if (value !== undefined) out[name] = toCel(value);
+  for (const [name, value] of Object.entries(roots)) if (value !== undefined && used.has(name)) out[name] = toCel(value);
   return out;
 }
 
