@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import { createColors } from 'picocolors';
 import { resolve } from 'node:path';
 import { ExitCode } from '../exit-codes';
 import type { RunHooks, SessionInfo } from '../run-hooks';
@@ -74,7 +75,7 @@ export default async function checklist(name: string, flags: ChecklistFlags): Pr
     process.stdout.write(`${JSON.stringify({ type: 'checklist.result', checklist: runbook.name, runId: session.runId, items })}\n`);
   } else {
     const { renderItems } = await import('../../checklist/render');
-    const pc = (await import('picocolors')).createColors(Boolean(process.stdout.isTTY) && !process.env.NO_COLOR);
+    const pc = createColors(Boolean(process.stdout.isTTY) && !process.env.NO_COLOR);
     process.stdout.write(`\n${renderItems(`${runbook.name} — ${runbook.title}`, items, pc)}`);
   }
 
