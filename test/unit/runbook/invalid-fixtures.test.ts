@@ -29,6 +29,9 @@ const EXPECTED: Record<string, string[]> = {
   'bad-http-condition.yaml': [
     "6:89 error bad-expression: expression does not parse: Unexpected token: EOF (expressions are CEL: https://cel.dev)",
   ],
+  'bad-json-selector.yaml': [
+    "7:25 error bad-selector: output `version` of step `build`: cannot read JSON path \"$.items[one]\" at \"[one]\" (e.g. json:$.items[0].id)",
+  ],
   'bad-name.yaml': [
     "3:7 error bad-name: `name` `Deploy_API` is not a kebab-case name (use lower-case letters, digits and dashes, e.g. `deploy-api`)",
   ],

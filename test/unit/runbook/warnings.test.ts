@@ -48,6 +48,14 @@ describe('warnings', () => {
     ]);
   });
 
+  it('warns about an output selector that is no selector and no output of the adapter', () => {
+    const result = compileText(`${HEADER}steps:\n  - id: a\n    shell: ./build.sh\n    outputs:\n      version: jsonpath:$.version\n      code: exit_code\n      all: stdout\n`);
+    expect(result.ok).toBe(true);
+    expect(result.diagnostics.map(show)).toEqual([
+      '8:16 warning unknown-selector: output `version` of step `a`: `jsonpath:$.version` is not a selector (stdout, json:$.path, regex:…) nor an output of `shell` (`shell` produces: exit_code)',
+    ]);
+  });
+
   it('warns about an output the step does not declare', () => {
     const result = compileText(`${HEADER}steps:\n  - { id: a, shell: x, outputs: { tag: stdout } }\n  - { id: b, log: "\${{ steps.a.outputs.tga }}" }\n`);
     expect(result.ok).toBe(true);
