@@ -59,6 +59,34 @@ describe('JournalSink', () => {
     expect((await store.readEvents(runId)).map((e) => e.type)).toEqual(['step.started', 'step.output', 'step.succeeded']);
   });
 
+  it('batches read-only steps into the next durable point, in order (a write step starts: all of it is on disk)', async () => {
+    const { store, runId, emit, appends } = await setup();
+    emit({ type: 'run.started', runbook: 'x', title: 'x', dryRun: false, params: {} });
+    for (let i = 0; i < 100; i++) {
+      emit({ type: 'step.started', step: `r${i}`, attempt: 1, effect: 'read' });
+      emit({ type: 'log', step: `r${i}`, level: 'info', message: `line ${i}` });
+      emit({ type: 'step.succeeded', step: `r${i}`, durationMs: 0, outputs: {} });
+    }
+    expect(appends).toEqual([1]);
+    emit({ type: 'step.started', step: 'w', attempt: 1, effect: 'write' });
+    // No flush awaited: the write step's start, and the 300 events before it, were fsynced inside emit.
+    expect(appends).toEqual([1, 301]);
+    expect((await store.readEvents(runId)).map((e) => e.seq)).toEqual(Array.from({ length: 302 }, (_, i) => i + 1));
+    emit({ type: 'step.succeeded', step: 'w', durationMs: 1, outputs: {} });
+    expect(appends).toEqual([1, 301, 1]);
+  });
+
+  it('keeps a step end durable at once when its start was not seen, and read-only tails on close', async () => {
+    const { store, runId, journal, emit, appends } = await setup();
+    emit({ type: 'step.failed', step: 'early', durationMs: 0, reason: 'invalid-input', message: 'bad input' });
+    expect(appends).toEqual([1]);
+    emit({ type: 'step.started', step: 'r', attempt: 1, effect: 'read' });
+    emit({ type: 'step.succeeded', step: 'r', durationMs: 0, outputs: {} });
+    expect(appends).toEqual([1]);
+    await journal.close();
+    expect((await store.readEvents(runId)).map((e) => e.type)).toEqual(['step.failed', 'step.started', 'step.succeeded']);
+  });
+
   it('writes through the async StateStore API when the backend has no synchronous append', async () => {
     const { store, runId, redactor } = await setup();
     const asyncOnly = { ...store, appendEvents: store.appendEvents.bind(store) } as unknown as typeof store;
