@@ -56,6 +56,12 @@ describe('warnings', () => {
     ]);
   });
 
+  it('flags a secret field its source does not read', () => {
+    const result = compileText(`${HEADER}secrets:\n  token: { from: file, name: TOKEN, path: ~/.token }\n  pw: { from: env, name: PW }\nsteps:\n  - { id: a, log: x }\n`);
+    expect(result.ok).toBe(true);
+    expect(result.diagnostics.map(show)).toEqual(['5:24 warning ignored-field: `name` has no effect on secret `token`, which comes `from: file` (`from: file` reads `path`)']);
+  });
+
   it('warns about an output the step does not declare', () => {
     const result = compileText(`${HEADER}steps:\n  - { id: a, shell: x, outputs: { tag: stdout } }\n  - { id: b, log: "\${{ steps.a.outputs.tga }}" }\n`);
     expect(result.ok).toBe(true);
