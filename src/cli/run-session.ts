@@ -73,6 +73,12 @@ export async function runSession(request: RunRequest, hooks?: RunHooks, sessionE
   const runHooks = hooks ?? (await createRunHooks(request.waitLock !== undefined ? { waitLockMs: parseWaitLock(request.waitLock) } : {}));
   const { loadConfig } = await import('../config/load');
   const config = await loadConfig(env.cwd);
+  if (config.warnings?.length) {
+    // A mistyped `runbooks:` folder would otherwise let `opsctl deploy` run the shipped deploy
+    // instead of the team's without a word.
+    const { formatDiagnostics } = await import('../runbook/print-diagnostics');
+    env.stderr.write(`${formatDiagnostics(config.warnings, { color: env.terminal.stdoutIsTTY && !env.terminal.env.NO_COLOR })}\n`);
+  }
   const { environment, explicit } = pickEnvironment(config, request.env, env.terminal.env);
   const { defaultRegistry: registry } = await import('../adapters/registry');
   const graph = request.graph ?? (await loadGraph(request.target, config, registry, env, environment?.name));

@@ -44,3 +44,24 @@ describe('run of a runbook with diagnostics', () => {
     expect(r.stderr).toMatch(/warning: .*protected/);
   });
 });
+
+describe('validate and run report what they could not find', () => {
+  let cleanup = () => {};
+  afterEach(() => cleanup());
+
+  it('validate of a folder holding no runbook exits 2 naming that folder', async () => {
+    const project = tempProject({ 'empty/README.md': 'no runbooks here\n' });
+    cleanup = project.cleanup;
+    const r = await runOpsctl(['validate', 'empty'], { cwd: project.dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`no runbook (*.yaml, *.yml) in`);
+    expect(r.stderr).toContain('empty');
+  });
+
+  it('a run warns when a runbooks: folder of opsctl.yaml does not exist', async () => {
+    const project = tempProject({ 'opsctl.yaml': 'runbooks: [./runbookz]\n' });
+    cleanup = project.cleanup;
+    const r = await runOpsctl(['plan', 'demo', '--no-checks'], { cwd: project.dir });
+    expect(r.stderr).toContain('runbook folder `./runbookz` does not exist');
+  });
+});

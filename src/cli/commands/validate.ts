@@ -34,8 +34,11 @@ export default async function validate(targets: readonly string[], options: Vali
   const output = loaderOutput(options.output);
   const config = await loadConfig();
   if (options.env !== undefined) environmentNamed(config, options.env);
-  const expanded = targets.length ? await expandTargets(targets, config) : { files: (await findRunbooks(config)).filter((e) => !e.shadowed).map((e) => e.path), missing: [] };
+  const expanded = targets.length ? await expandTargets(targets, config) : { files: (await findRunbooks(config)).filter((e) => !e.shadowed).map((e) => e.path), missing: [], empty: [] };
   const files = expanded.files;
+  // A folder named on the command line that holds no runbook checked nothing: a CI job run from
+  // the wrong directory must not go green.
+  const emptyFolders = expanded.empty;
   const registry = createRegistry();
   const results: FileResult[] = [...expanded.missing];
   for (const file of files) {
@@ -45,24 +48,27 @@ export default async function validate(targets: readonly string[], options: Vali
   // opsctl.yaml's own warnings (a `runbooks:` folder that does not exist) come first.
   const configWarnings = config.warnings ?? [];
   const all = [...configWarnings, ...results.flatMap((r) => r.diagnostics)];
-  const failed = results.filter((r) => !r.ok).length;
+  const failed = results.filter((r) => !r.ok).length + emptyFolders.length;
   if (output === 'json') {
     const summary = { files: results.length, invalid: failed, errors: all.filter((d) => d.severity === 'error').length, warnings: all.filter((d) => d.severity === 'warning').length };
     const configPart = configWarnings.length ? { config: { path: config.path ? displayPath(config.path) : undefined, diagnostics: configWarnings } } : {};
-    process.stdout.write(`${JSON.stringify({ ok: failed === 0, ...summary, ...configPart, results }, null, 2)}\n`);
+    const emptyPart = emptyFolders.length ? { emptyFolders: emptyFolders.map((folder) => displayPath(folder)) } : {};
+    process.stdout.write(`${JSON.stringify({ ok: failed === 0, ...summary, ...configPart, ...emptyPart, results }, null, 2)}\n`);
   } else {
     if (all.length) process.stderr.write(`${formatDiagnostics(all, { color: useColor(output, process.stderr) })}\n\n`);
     for (const r of results) process.stdout.write(`${r.ok ? 'ok     ' : 'invalid'} ${r.path}${r.ok && r.diagnostics.length ? ` (${summarize(r.diagnostics)})` : ''}\n`);
-    if (results.length === 0) process.stdout.write(`no runbooks found in ${config.runbookPaths.join(', ')}\n`);
-    else process.stdout.write(`${results.length} runbook${results.length === 1 ? '' : 's'} checked: ${failed ? `${failed} invalid` : 'all valid'}${all.length ? ` (${summarize(all)})` : ''}\n`);
+    for (const folder of emptyFolders) process.stderr.write(`error: no runbook (*.yaml, *.yml) in ${displayPath(folder)}\n`);
+    if (results.length === 0 && targets.length === 0) process.stdout.write(`no runbooks found in ${config.runbookPaths.join(', ')}\n`);
+    else if (results.length > 0) process.stdout.write(`${results.length} runbook${results.length === 1 ? '' : 's'} checked: ${failed ? `${failed} invalid` : 'all valid'}${all.length ? ` (${summarize(all)})` : ''}\n`);
   }
   process.exitCode = failed ? ExitCode.Usage : ExitCode.Success;
 }
 
 /** Files stay files, folders become the runbook files under them, names resolve through the search path. */
-async function expandTargets(targets: readonly string[], config: Config): Promise<{ files: string[]; missing: FileResult[] }> {
+async function expandTargets(targets: readonly string[], config: Config): Promise<{ files: string[]; missing: FileResult[]; empty: string[] }> {
   const files: string[] = [];
   const missing: FileResult[] = [];
+  const empty: string[] = [];
   for (const target of targets) {
     const absolute = resolve(target);
     let isDir = false;
@@ -72,7 +78,9 @@ async function expandTargets(targets: readonly string[], config: Config): Promis
       // not on disk: maybe a runbook name
     }
     if (isDir) {
-      files.push(...(await yamlUnder(absolute)));
+      const found = await yamlUnder(absolute);
+      if (found.length === 0) empty.push(absolute);
+      files.push(...found);
       continue;
     }
     try {
@@ -83,7 +91,7 @@ async function expandTargets(targets: readonly string[], config: Config): Promis
       missing.push({ path: target, ok: false, diagnostics: [{ severity: 'error', code: 'not-found', message: error.message, range, ...(error.hint ? { hint: error.hint } : {}) }] });
     }
   }
-  return { files: [...new Set(files)], missing };
+  return { files: [...new Set(files)], missing, empty };
 }
 
 async function yamlUnder(dir: string): Promise<string[]> {
