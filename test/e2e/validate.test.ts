@@ -121,6 +121,24 @@ describe('opsctl validate', () => {
     }
   });
 
+  it('checks runbook: steps against the runbooks they call', async () => {
+    const calls = tempProject({
+      'opsctl.yaml': 'runbooks: [./runbooks]\n',
+      'runbooks/good.yaml': GOOD,
+      'runbooks/caller.yaml': 'apiVersion: opsctl/v1\nkind: Runbook\nname: caller\nsteps:\n  - { id: typo, runbook: godo }\n  - { id: bare, runbook: good }\n  - { id: loop, runbook: caller }\n',
+    });
+    try {
+      const result = await runOpsctl(['validate', 'caller'], { cwd: calls.dir });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain('runbooks/caller.yaml:5:26: error: step `typo` runs `godo`: no runbook named `godo` in the search path');
+      expect(result.stderr).toContain('did you mean `good`?');
+      expect(result.stderr).toContain('runbooks/caller.yaml:6:26: error: step `bare` runs `good` without its required param `version` [missing-runbook-param]');
+      expect(result.stderr).toContain('runbooks/caller.yaml:7:26: error: runbook `caller` calls itself: `caller` → `caller` [runbook-cycle]');
+    } finally {
+      calls.cleanup();
+    }
+  });
+
   it('exits 2 for a missing file, without a stack trace', async () => {
     const result = await runOpsctl(['validate', 'nope.yaml'], { cwd: project.dir });
     expect(result.code).toBe(2);
