@@ -82,8 +82,12 @@ export async function runSession(request: RunRequest, hooks?: RunHooks, sessionE
   const { environment, explicit } = pickEnvironment(config, request.env, env.terminal.env);
   const { defaultRegistry: registry } = await import('../adapters/registry');
   const graph = request.graph ?? (await loadGraph(request.target, config, registry, env, environment?.name));
-  const { unmetRequirements } = await import('../runbook/requirements');
-  const unmet = unmetRequirements(graph.runbook, env.terminal.env);
+  const { unmetInCallTree } = await import('../runbook/requirements');
+  const unmet = await unmetInCallTree(graph.runbook, env.terminal.env, async (name) => {
+    const { loadRunbook } = await import('../runbook/load');
+    const loaded = await loadRunbook(name, { registry, config, cwd: env.cwd });
+    return loaded.ok ? loaded.graph.runbook : undefined;
+  });
   if (unmet && !request.dryRun) throw usageError(unmet.message, unmet.hint);
   if (unmet) env.stderr.write(`warning: ${unmet.message} (a real run stops here)\n`);
 

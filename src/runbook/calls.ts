@@ -34,7 +34,7 @@ export interface RunbookCall {
   readonly path: Path;
 }
 
-export function runbookCalls(runbook: Runbook): RunbookCall[] {
+export function runbookCalls(runbook: Pick<Runbook, 'steps' | 'finally'>): RunbookCall[] {
   const out: RunbookCall[] = [];
   const add = (list: 'steps' | 'finally', steps: readonly Step[]) =>
     steps.forEach((step, index) => {

@@ -15,7 +15,11 @@ steps:
 describe('requires: before any side effect', () => {
   let project: ReturnType<typeof tempProject>;
   beforeAll(() => {
-    project = tempProject({ 'opsctl.yaml': 'runbooks: [./runbooks]\n', 'runbooks/needy.yaml': NEEDY });
+    project = tempProject({
+      'opsctl.yaml': 'runbooks: [./runbooks]\n',
+      'runbooks/needy.yaml': NEEDY,
+      'runbooks/outer.yaml': 'apiVersion: opsctl/v1\nkind: Runbook\nname: outer\nsteps:\n  - { id: first, shell: touch outer-ran }\n  - { id: inner, runbook: needy }\n',
+    });
   });
   afterAll(() => project.cleanup());
 
@@ -28,6 +32,14 @@ describe('requires: before any side effect', () => {
     expect(listed.code).toBe(0);
     const { existsSync } = await import('node:fs');
     expect(existsSync(`${project.dir}/touched`)).toBe(false);
+  });
+
+  it('covers the runbooks a run calls: nothing runs when one of them lacks a tool', async () => {
+    const result = await runOpsctl(['run', 'outer'], { cwd: project.dir, env: { OPSCTL_TEST_REQUIRED: 'set' } });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('runbook `needy` requires a tool not found on PATH: opsctl-no-such-tool (run by step `inner` of `outer`)');
+    const { existsSync } = await import('node:fs');
+    expect(existsSync(`${project.dir}/outer-ran`)).toBe(false);
   });
 
   it('a dry run says it and goes on', async () => {
