@@ -28,11 +28,14 @@ function parse(input: Readonly<Record<string, unknown>>, ctx: PlanContext): Pars
   const channel = r.string('channel');
   const fields = r.stringMap('fields');
   const timeoutMs = r.durationMs('timeout') ?? NOTIFY_TIMEOUT_MS;
+  // A chat channel is a sink read by many and kept forever, like the terminal and the journal:
+  // declared secrets never reach it (sending a secret somewhere on purpose is `http:` with a body).
+  const redactedFields = fields ? Object.fromEntries(Object.entries(fields).map(([name, value]) => [name, ctx.redact(value)])) : undefined;
   const webhook = resolveEnvReferences(r.string('webhook') ?? ctx.config.notify.webhook ?? '', ctx.env);
   if (webhook === '') r.fail('`notify` has no webhook: set `webhook:` on the step or `notify: { webhook: ... }` in opsctl.yaml');
   else if (webhook.includes('${{')) r.fail('the notify webhook holds an expression that could not be resolved; check `notify.webhook` in opsctl.yaml');
   else if (!/^https?:\/\//i.test(webhook)) r.fail(`the notify webhook must be an http(s) URL, got \`${hostOf(webhook)}\``);
-  return r.done({ webhook, payload: buildPayload(text, channel, fields), timeoutMs });
+  return r.done({ webhook, payload: buildPayload(ctx.redact(text), channel, redactedFields), timeoutMs });
 }
 
 /**

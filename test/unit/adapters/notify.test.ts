@@ -60,4 +60,14 @@ describe('notify', () => {
     const plan = await impl.plan({ text: 'Deploy started', webhook: 'https://hooks.slack.com/services/T0/B0/SECRET', channel: '#ops' }, fakeContext());
     expect(plan).toEqual({ summary: 'POST https://hooks.slack.com/… (webhook)', details: ['{', '  "text": "Deploy started",', '  "channel": "#ops"', '}'] });
   });
+  it('F32: never posts a declared secret to the chat: text and fields go through the redactor', async () => {
+    server = await startServer(() => ({ status: 200, body: 'ok' }));
+    const ctx = fakeContext();
+    ctx.registerSecret('NotifyCanary77');
+    const outcome = await runAction('notify', { text: 'db password is NotifyCanary77', webhook: `${server.url}/hook`, fields: { url: 'postgres://app:NotifyCanary77@db/app' } }, ctx);
+    expect(outcome).toMatchObject({ type: 'success' });
+    const body = server.requests[0]?.body ?? '';
+    expect(body).not.toContain('NotifyCanary77');
+    expect(JSON.parse(body)).toMatchObject({ text: 'db password is ***', attachments: [{ fields: [{ title: 'url', value: 'postgres://app:***@db/app' }] }] });
+  });
 });
