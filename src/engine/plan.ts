@@ -98,6 +98,32 @@ function mainDisposition(step: Step, index: number, fromIndex: number, selection
   return { type: 'run' };
 }
 
+/**
+ * The needs the scheduler waits for: a step left out by `--skip`, `--only` or `--from` is not done
+ * at t=0, it passes its own needs on to its dependents (transitively), so the steps after it still
+ * wait for the ones before it, and do not start when one of those fails.
+ */
+export function effectiveNeeds(graph: StepGraph, plan: RunPlan): (id: string) => readonly string[] {
+  const deselected = new Set(plan.steps.filter((p) => p.phase === 'main' && p.disposition.type === 'deselected').map((p) => p.id));
+  const memo = new Map<string, readonly string[]>();
+  const resolve = (id: string, seen: Set<string>): readonly string[] => {
+    const cached = memo.get(id);
+    if (cached) return cached;
+    const out = new Set<string>();
+    for (const dep of graph.steps.get(id)?.needs ?? []) {
+      if (!deselected.has(dep)) out.add(dep);
+      else if (!seen.has(dep)) {
+        seen.add(dep);
+        for (const inherited of resolve(dep, seen)) out.add(inherited);
+      }
+    }
+    const list = [...out];
+    memo.set(id, list);
+    return list;
+  };
+  return (id) => resolve(id, new Set([id]));
+}
+
 export function gateOf(step: Step): Gate | undefined {
   if (step.action.kind === 'confirm') {
     return { step: step.id, source: 'confirm-step', message: confirmMessage(step.action.input) };

@@ -353,6 +353,38 @@ describe('runGraph', () => {
     await expect(setup(g, { selection: { only: ['bb'] } }).run()).rejects.toThrow(/no step `bb` \(did you mean `b`\?\)/);
   });
 
+  it('F47: a step left out by --skip/--only passes its needs on: the next step waits for the one before and does not start when it fails', async () => {
+    const g = graph([step('preflight', 'fake', { sleep: 2000, fail: 1 }), step('snapshot', 'fake', {}), step('migrate', 'fake', {})], { concurrency: 4 });
+    for (const selection of [{ skip: ['snapshot'] }, { only: ['preflight', 'migrate'] }]) {
+      const { calls, sink, run } = setup(g, { selection });
+      const result = await run();
+      expect(result.status).toBe('failed');
+      expect(calls.map((c) => c.step)).toEqual(['preflight']);
+      expect(sink.of('step.skipped').find((e) => e.step === 'migrate')?.reason).toMatch(/not started: `preflight` failed/);
+    }
+    const ok = setup(graph([step('a', 'fake', { sleep: 1000 }), step('b', 'fake', {}), step('c', 'fake', {})], { concurrency: 4 }), { selection: { skip: ['b'] } });
+    await ok.run();
+    const at = (type: string, id: string) => Date.parse(ok.sink.events.find((e) => e.type === type && 'step' in e && e.step === id)!.ts);
+    expect(at('step.started', 'c')).toBeGreaterThanOrEqual(at('step.succeeded', 'a'));
+  });
+
+  it('F20: --from/--skip/--only leaving out a step whose outputs a selected step reads is a usage error before anything runs', async () => {
+    const g = graph([
+      step('build', 'fake', { outputs: { checksum: 'abc' } }),
+      step('release', 'fake', {}),
+      step('verify', 'fake', { sum: 'sha ${{ steps.build.outputs.checksum }}' }, { when: 'steps.release.exit_code == 0' }),
+    ]);
+    for (const selection of [{ from: 'verify' }, { skip: ['build'] }, { only: ['release', 'verify'] }]) {
+      const s = setup(g, { selection });
+      await expect(s.run()).rejects.toThrow(/step `verify` reads `steps\.build\.outputs\.checksum`, but `build` does not run/);
+      expect(s.calls).toEqual([]);
+      expect(s.sink.events).toEqual([]);
+    }
+    await expect(setup(g, { selection: { skip: ['release'] } }).run()).rejects.toThrow(/reads `steps\.release\.exit_code`/);
+    const fine = setup(g, { selection: { from: 'build', skip: [] } });
+    expect((await fine.run()).status).toBe('succeeded');
+  });
+
   it('runs a called runbook with nested step ids', async () => {
     const child = graph([step('inner', 'fake', { p: '${{ params.x }}' })], { name: 'child', params: [{ name: 'x', type: 'string', required: true, secret: false, range: step('r', 'fake', {}).range }] });
     const callRegistryCalls: Call[] = [];
