@@ -5,10 +5,11 @@ import { createEmitter, nestedEmitter } from './emitter';
 import type { RunStatus, StepStatus } from './events';
 import { databaseUrls, exprContext, urlPassword } from './expr-context';
 import { nestedGates, runChild } from './nested';
-import { approveErrors, planRun, unapprovedGates, type Gate, type RunPlan } from './plan';
+import { approveErrors, effectiveNeeds, planRun, unapprovedGates, type Gate, type RunPlan } from './plan';
 import { stepPath, type RunContext, type RunOptions, type StepState } from './run-context';
 import { executeStep, skip, type StepEnd } from './run-step';
 import { ReadyQueue, type SlotState } from './scheduler';
+import { selectionReadErrors } from './selection-reads';
 import { rollback, type UndoError } from './undo';
 import { unreachable } from '../util/unreachable';
 
@@ -63,6 +64,7 @@ export async function runGraph(o: RunOptions): Promise<RunResult> {
   });
   if (!o.nested) {
     const errors = [...plan.errors, ...approveErrors(plan, o.approvals?.approve ?? [])];
+    if (plan.errors.length === 0) errors.push(...selectionReadErrors(graph, plan));
     if (errors.length > 0) throw usageError(errors.join('\n'), 'see the step ids with `opsctl graph RUNBOOK`');
   }
 
@@ -210,7 +212,7 @@ export async function runGraph(o: RunOptions): Promise<RunResult> {
         return unreachable(end);
     }
   };
-  const queue = new ReadyQueue(graph.order, (id) => graph.steps.get(id)?.needs ?? [], slots);
+  const queue = new ReadyQueue(graph.order, effectiveNeeds(graph, plan), slots);
   for (;;) {
     if (rc.signal.aborted) stopping = true;
     const ready = stopping ? [] : queue.take(Math.max(1, concurrency) - running.size);

@@ -4,7 +4,10 @@ import { headerLine } from '../../incident/format';
 import { incidentExprContext, mitigatedAt } from '../../incident/run-link';
 import { incidentStatus } from '../../incident/status';
 import type { Incident } from '../../state/store';
+import type { StateHookOptions } from '../../state/session-hooks';
 import type { RunHooks } from '../run-hooks';
+import type { RunRequest } from '../run-session';
+import { ExitCode } from '../exit-codes';
 import type { IncidentSession } from './incident-shared';
 
 export interface IncidentRunFlags {
@@ -23,10 +26,27 @@ export interface IncidentRunFlags {
  * Returns the run's exit code (also set on process.exitCode).
  */
 export async function runIncidentRunbook(session: IncidentSession, incident: Incident, target: string, flags: IncidentRunFlags): Promise<number> {
+  return runOnIncident(session, incident, {
+    target,
+    ...(flags.param && { params: flags.param }),
+    ...(flags.env && { env: flags.env }),
+    ...(flags.yes && { yes: true }),
+    ...(flags.approve && { approve: flags.approve }),
+    ...(flags.dryRun && { dryRun: true }),
+    output: session.format,
+  });
+}
+
+/**
+ * Runs `request` on the incident (see `runIncidentRunbook`). `opsctl resume` of a run that
+ * belongs to an incident comes here too, with the resume's hook options, so the resumed run gets
+ * `incident.*` back and lands on the same timeline.
+ */
+export async function runOnIncident(session: IncidentSession, incident: Incident, request: RunRequest, hookOptions: StateHookOptions = {}): Promise<number> {
   const { runSession } = await import('../run-session');
   const { createRunHooks } = await import('../run-hooks');
   const { canPrompt, currentTerminal } = await import('../../ui/choose');
-  const base = await createRunHooks();
+  const base = await createRunHooks({ ...hookOptions, incidentId: incident.id });
   const guided = session.format !== 'json' && canPrompt(currentTerminal());
   let current = incident;
   let pending: Promise<unknown> = Promise.resolve();
@@ -69,19 +89,12 @@ export async function runIncidentRunbook(session: IncidentSession, incident: Inc
     },
   };
 
-  return runSession(
-    {
-      target,
-      ...(flags.param && { params: flags.param }),
-      ...(flags.env && { env: flags.env }),
-      ...(flags.yes && { yes: true }),
-      ...(flags.approve && { approve: flags.approve }),
-      ...(flags.dryRun && { dryRun: true }),
-      output: session.format,
-      incident: incidentExprContext(incident),
-    },
-    hooks,
-  );
+  const code = await runSession({ ...request, incident: incidentExprContext(incident) }, hooks);
+  if (!request.dryRun && (code === ExitCode.NotConfirmed || code === ExitCode.Interrupted || code === ExitCode.StepFailed) && current.runIds.length > incident.runIds.length && session.format !== 'json') {
+    const runId = current.runIds[current.runIds.length - 1];
+    process.stderr.write(`continue this incident's runbook where it stopped with: opsctl incident resume --id ${incident.id}   (or: opsctl resume ${runId})\n`);
+  }
+  return code;
 }
 
 /** The back-reference from the run to its incident; the run record exists once the journal made it. */

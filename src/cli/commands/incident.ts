@@ -53,6 +53,19 @@ export function registerIncident(program: Command): void {
   ).action(lazy(() => import('./incident-run')));
 
   incident
+    .command('resume')
+    .description('Continue the incident’s runbook where it stopped (a declined gate, Ctrl-C, a failed step); done steps are not run again')
+    .argument('[run]', 'the run to resume (default: the incident’s most recent unfinished run)')
+    .option('-p, --param <key=value>', 'a runbook param (repeatable; secret params must be given again)', collect)
+    .option('--yes', 'pass every confirmation gate (non-interactive)')
+    .option('--approve <step>', 'pass this step’s gate, or mark this manual step done (repeatable)', collect)
+    .option('--rerun-interrupted', 'run again the steps that were running when it stopped')
+    .option('--force', 'resume even though the runbook changed since')
+    .addOption(idOption())
+    .addOption(outputOption())
+    .action(lazy(() => import('./incident-resume')));
+
+  incident
     .command('status')
     .description('Elapsed time against the respond/resolve targets, breaches, escalation level and the next one due')
     .addOption(idOption())

@@ -8,6 +8,8 @@ import { OpsctlError, usageError } from '../../util/errors';
 import { ExitCode } from '../exit-codes';
 import { createRunHooks } from '../run-hooks';
 import { runSession, type RunRequest } from '../run-session';
+import type { StateHookOptions } from '../../state/session-hooks';
+import type { RunRecord, StateStore } from '../../state/store';
 
 export interface ResumeFlags {
   param?: string[];
@@ -31,40 +33,57 @@ export interface ResumeFlags {
 export default async function resume(name: string, flags: ResumeFlags): Promise<void> {
   const config = await loadConfig();
   const store = await openStore(config);
-  let request: RunRequest;
-  let hooks;
+  let prepared: PreparedResume;
   try {
-    const record = await findRun(store, name);
-    if (record.rollbackOf) {
-      throw new OpsctlError(
-        `run ${record.id} is the rollback of run ${record.rollbackOf}; a rollback is not resumed`,
-        ExitCode.ResumeRefused,
-        `run \`opsctl rollback --run ${record.rollbackOf}\` again: the undos that already succeeded are not run twice`,
-      );
-    }
-    const source = await resumeSource(store, record);
-    request = {
-      target: record.runbook.path.startsWith('<') ? record.runbook.name : record.runbook.path,
-      params: [...paramFlags(record.params), ...(flags.param ?? [])],
-      ...(record.environment ? { env: record.environment } : {}),
-      ...(flags.yes ? { yes: true } : {}),
-      ...(flags.approve ? { approve: flags.approve } : {}),
-      ...(flags.output ? { output: flags.output } : {}),
-      ...(flags.report ? { report: flags.report } : {}),
-      ...(flags.concurrency ? { concurrency: flags.concurrency } : {}),
-      ...(flags.rerunInterrupted ? { rerunInterrupted: true } : {}),
-    };
-    hooks = await createRunHooks({
-      resume: { fromRunId: record.id, completed: source.completed, interrupted: source.interrupted },
-      expectedHash: record.runbook.hash,
-      ...(flags.force ? { force: true } : {}),
-      ...(flags.waitLock ? { waitLockMs: waitLockMs(flags.waitLock) } : {}),
-      ...(record.incidentId ? { incidentId: record.incidentId } : {}),
-    });
+    prepared = await prepareResume(store, await findRun(store, name), flags);
   } finally {
     await store.close();
   }
-  await runSession(request, hooks);
+  if (prepared.incidentId) {
+    // A run of an incident's runbook: `incident.*` comes back and the resumed run joins the timeline.
+    const { resumeOnIncident } = await import('./incident-resume');
+    await resumeOnIncident(prepared.incidentId, prepared, flags.output);
+    return;
+  }
+  await runSession(prepared.request, await createRunHooks(prepared.hookOptions));
+}
+
+export interface PreparedResume {
+  readonly request: RunRequest;
+  readonly hookOptions: StateHookOptions;
+  /** The incident the resumed run belonged to. */
+  readonly incidentId?: string;
+}
+
+/** Checks that `record` can be resumed and builds the request and hook options that resume it. */
+export async function prepareResume(store: StateStore, record: RunRecord, flags: ResumeFlags): Promise<PreparedResume> {
+  if (record.rollbackOf) {
+    throw new OpsctlError(
+      `run ${record.id} is the rollback of run ${record.rollbackOf}; a rollback is not resumed`,
+      ExitCode.ResumeRefused,
+      `run \`opsctl rollback --run ${record.rollbackOf}\` again: the undos that already succeeded are not run twice`,
+    );
+  }
+  const source = await resumeSource(store, record);
+  const request: RunRequest = {
+    target: record.runbook.path.startsWith('<') ? record.runbook.name : record.runbook.path,
+    params: [...paramFlags(record.params), ...(flags.param ?? [])],
+    ...(record.environment ? { env: record.environment } : {}),
+    ...(flags.yes ? { yes: true } : {}),
+    ...(flags.approve ? { approve: flags.approve } : {}),
+    ...(flags.output ? { output: flags.output } : {}),
+    ...(flags.report ? { report: flags.report } : {}),
+    ...(flags.concurrency ? { concurrency: flags.concurrency } : {}),
+    ...(flags.rerunInterrupted ? { rerunInterrupted: true } : {}),
+  };
+  const hookOptions: StateHookOptions = {
+    resume: { fromRunId: record.id, completed: source.completed, interrupted: source.interrupted },
+    expectedHash: record.runbook.hash,
+    ...(flags.force ? { force: true } : {}),
+    ...(flags.waitLock ? { waitLockMs: waitLockMs(flags.waitLock) } : {}),
+    ...(record.incidentId ? { incidentId: record.incidentId } : {}),
+  };
+  return { request, hookOptions, ...(record.incidentId ? { incidentId: record.incidentId } : {}) };
 }
 
 /**

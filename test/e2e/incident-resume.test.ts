@@ -1,0 +1,78 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runOpsctl, tempProject } from './helpers';
+
+/** F17: a run of an incident's runbook can be resumed and keeps its incident (`incident.*`, timeline). */
+const FIX = `apiVersion: opsctl/v1
+kind: Runbook
+name: fix
+params:
+  flag: { type: string, required: true }
+vars:
+  channel: "\${{ 'inc-' + incident.id }}"
+lock: false
+steps:
+  - id: one
+    shell: echo "one \${{ vars.channel }}"
+  - id: two
+    shell: test -f "\${{ params.flag }}" && echo "two \${{ incident.id }}"
+`;
+
+let cleanup: (() => void) | undefined;
+afterEach(() => {
+  cleanup?.();
+  cleanup = undefined;
+});
+
+function project(): string {
+  const p = tempProject({ 'opsctl.yaml': 'runbooks: [./runbooks]\nstate: { backend: file }\n', 'runbooks/fix.yaml': FIX });
+  cleanup = p.cleanup;
+  return p.dir;
+}
+
+const env = { OPSCTL_NOW: '2026-11-22T03:00:00.000Z', OPSCTL_USER: 'ana@example.com', CI: '1' };
+
+async function failedIncidentRun(dir: string): Promise<{ id: string; flag: string }> {
+  const started = await runOpsctl(['-C', dir, 'incident', 'start', '--severity', 'P3', '--title', 'slow', '--no-runbook', '--output', 'json'], { env });
+  expect(started.code).toBe(0);
+  const id = (JSON.parse(started.stdout.split('\n')[0] ?? '{}') as { incident: { id: string } }).incident.id;
+  const flag = join(dir, 'ok');
+  const first = await runOpsctl(['-C', dir, 'incident', 'run', 'fix', '-p', `flag=${flag}`], { env });
+  expect(first.code).toBe(1);
+  expect(first.stdout).toContain(`one inc-${id}`);
+  expect(first.stderr).toContain(`opsctl incident resume --id ${id}`);
+  return { id, flag };
+}
+
+describe('resuming an incident runbook (F17)', () => {
+  it('`opsctl resume last` restores incident.* and the resumed run joins the incident timeline', async () => {
+    const dir = project();
+    const { id, flag } = await failedIncidentRun(dir);
+    writeFileSync(flag, '');
+    const resumed = await runOpsctl(['-C', dir, 'resume', 'last'], { env });
+    expect(resumed.stderr).not.toContain('only available inside an incident');
+    expect(resumed.code).toBe(0);
+    expect(resumed.stdout).toContain(`two ${id}`);
+    expect(resumed.stdout).not.toContain('one inc-');
+
+    const shown = await runOpsctl(['-C', dir, 'runs', 'show', 'last'], { env });
+    expect(shown.stdout).toMatch(new RegExp(`incident\\s+${id}`));
+    const pm = await runOpsctl(['-C', dir, 'incident', 'postmortem', id], { env });
+    expect(pm.code).toBe(0);
+    const attached = pm.stdout.match(/attached as run/g) ?? [];
+    expect(attached.length).toBe(2);
+  });
+
+  it('`opsctl incident resume` picks the incident’s unfinished run', async () => {
+    const dir = project();
+    const { id, flag } = await failedIncidentRun(dir);
+    writeFileSync(flag, '');
+    const resumed = await runOpsctl(['-C', dir, 'incident', 'resume'], { env });
+    expect(resumed.code).toBe(0);
+    expect(resumed.stdout).toContain(`two ${id}`);
+    const again = await runOpsctl(['-C', dir, 'incident', 'resume'], { env });
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain('no unfinished run');
+  });
+});
