@@ -102,6 +102,9 @@ export async function runSession(request: RunRequest, hooks?: RunHooks, sessionE
     // A secret param naming a database of opsctl.yaml (`-p database=main`) is no secret: the
     // password in that database's URL is (the engine registers it), not the word `main`.
     if (spec.secret && value !== undefined && !(typeof value === 'string' && Object.hasOwn(config.databases, value))) redactor.add(String(value));
+    // A password inside a URL (`-p database=postgres://app:PW@db/app`) is a secret whatever the
+    // param's declaration: registered before the header echoes the params or the journal keeps them.
+    if (typeof value === 'string') redactor.addUrlPasswords(value);
   }
 
   const { currentUser } = await import('../state/run-record');

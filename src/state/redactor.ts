@@ -61,16 +61,34 @@ export class Redactor {
     return this.#needles.size;
   }
 
+  /**
+   * `text` with every registered secret hidden, and the password of any URL in it
+   * (`scheme://user:PASSWORD@host`), registered or not: a database URL given as a plain param
+   * (`-p database=postgres://app:pw@db/app`) is never shown with its password.
+   */
   redact(text: string): string {
-    if (this.#needles.size === 0 || text.length < MIN_SECRET_LENGTH) return text;
-    const pattern = (this.#pattern ??= buildPattern(this.#needles));
-    pattern.lastIndex = 0;
-    return text.replace(pattern, REDACTED);
+    if (text.length < MIN_SECRET_LENGTH) return text;
+    let out = text;
+    if (this.#needles.size > 0) {
+      const pattern = (this.#pattern ??= buildPattern(this.#needles));
+      pattern.lastIndex = 0;
+      out = out.replace(pattern, REDACTED);
+    }
+    return out.includes('://') ? redactUrlPasswords(out) : out;
+  }
+
+  /**
+   * Registers the password of every URL in `text` (`scheme://user:PASSWORD@`), so that the
+   * password is hidden on its own too (an error message, `PGPASSWORD=…`). Returns how many.
+   */
+  addUrlPasswords(text: string): number {
+    const passwords = urlPasswordsIn(text);
+    for (const password of passwords) this.add(password);
+    return passwords.length;
   }
 
   /** Deep copy of a JSON-like value with every string redacted (numbers too, if they spell a secret). */
   redactValue(value: unknown): unknown {
-    if (this.#needles.size === 0) return value;
     return this.#walk(value, new WeakSet());
   }
 
@@ -150,6 +168,31 @@ export function base64Forms(text: string): string[] {
     if (core.length >= MIN_SECRET_LENGTH) forms.push(core);
   }
   return forms;
+}
+
+/** `scheme://user:PASSWORD@` (user may be empty; the password runs to the last `@` before the host). */
+const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/?#@]*:)([^\s/?#]*)@/gi;
+
+/** The passwords written in URLs inside `text` (decoded as well as written). */
+export function urlPasswordsIn(text: string): string[] {
+  if (!text.includes('://')) return [];
+  const out = new Set<string>();
+  for (const match of text.matchAll(URL_USERINFO)) {
+    const written = match[2] ?? '';
+    if (written === '' || written === REDACTED) continue;
+    out.add(written);
+    try {
+      out.add(decodeURIComponent(written));
+    } catch {
+      // Not valid percent-encoding: the written form is the password.
+    }
+  }
+  return [...out];
+}
+
+/** `text` with the password of each URL in it replaced by `***`. */
+export function redactUrlPasswords(text: string): string {
+  return text.replace(URL_USERINFO, (whole, head: string, password: string) => (password === '' ? whole : `${head}${REDACTED}@`));
 }
 
 function buildPattern(needles: ReadonlySet<string>): RegExp {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Redactor, REDACTED, base64Forms, secretForms } from '../../../src/state/redactor';
+import { Redactor, REDACTED, base64Forms, secretForms, urlPasswordsIn } from '../../../src/state/redactor';
 
 describe('Redactor', () => {
   it('returns text unchanged when nothing is registered', () => {
@@ -200,5 +200,22 @@ describe('Redactor.safeCut', () => {
         expect(piece.endsWith(secret.slice(0, n)) || piece.startsWith(secret.slice(-n))).toBe(false);
       }
     }
+  });
+});
+
+describe('passwords in URLs (F30)', () => {
+  it('hides the password of any scheme://user:PASSWORD@ URL, registered or not', () => {
+    const r = new Redactor();
+    expect(r.redact('params database=postgres://postgres:hunter2pw@127.0.0.1:5432/qa_bk tables=')).toBe('params database=postgres://postgres:***@127.0.0.1:5432/qa_bk tables=');
+    expect(r.redact('amqp://:s3cr%40t@mq/vhost and https://ana:p@ss@example.com/x')).toBe('amqp://:***@mq/vhost and https://ana:***@example.com/x');
+    expect(r.redact('postgres://app@db:5432/app http://localhost:8080/x user@host:22')).toBe('postgres://app@db:5432/app http://localhost:8080/x user@host:22');
+    expect(r.redactValue({ database: 'postgresql://u:pw12345@h/db' })).toEqual({ database: 'postgresql://u:***@h/db' });
+  });
+
+  it('registers those passwords, decoded too, so they are hidden on their own', () => {
+    const r = new Redactor();
+    expect(urlPasswordsIn('postgres://u:s3cr%40t99@h/db')).toEqual(['s3cr%40t99', 's3cr@t99']);
+    expect(r.addUrlPasswords('postgres://u:s3cr%40t99@h/db')).toBe(2);
+    expect(r.redact('PGPASSWORD=s3cr@t99 psql')).toBe('PGPASSWORD=*** psql');
   });
 });
