@@ -44,27 +44,30 @@ export interface StartOptions {
   readonly detectedAt?: number;
 }
 
-/** Creates the incident and acknowledges it: the person starting it is responding (seed 002). */
-export async function startIncident(deps: IncidentDeps, options: StartOptions): Promise<Incident> {
+/** The incident `start` would create, without storing anything (`incident start --dry-run` shows it). */
+export function draftIncident(deps: Pick<IncidentDeps, 'clock' | 'user'>, options: StartOptions): Incident {
   const now = deps.clock.now();
   if (options.detectedAt !== undefined && options.detectedAt > now) {
     throw usageError(`--detected-at ${new Date(options.detectedAt).toISOString()} is in the future`, 'give a past time (ISO 8601) or how long ago (e.g. 20m)');
   }
-  const startedAt = new Date(options.detectedAt ?? now).toISOString();
-  const nowIso = new Date(now).toISOString();
-  const incident: Incident = {
+  return {
     id: newIncidentId(now),
     title: options.title,
     severity: options.severity,
     status: 'open',
     commander: options.commander ?? deps.user,
-    startedAt,
-    acknowledgedAt: nowIso,
+    startedAt: new Date(options.detectedAt ?? now).toISOString(),
+    acknowledgedAt: new Date(now).toISOString(),
     runIds: [],
   };
+}
+
+/** Creates the incident and acknowledges it: the person starting it is responding (seed 002). */
+export async function startIncident(deps: IncidentDeps, options: StartOptions): Promise<Incident> {
+  const incident = draftIncident(deps, options);
   await deps.store.createIncident(incident);
-  await record(deps, incident, 'opened', `opened as ${incident.severity}: ${incident.title}`, { severity: incident.severity }, startedAt);
-  await record(deps, incident, 'acknowledged', `acknowledged; commander ${incident.commander}`, { commander: incident.commander }, nowIso);
+  await record(deps, incident, 'opened', `opened as ${incident.severity}: ${incident.title}`, { severity: incident.severity }, incident.startedAt);
+  await record(deps, incident, 'acknowledged', `acknowledged; commander ${incident.commander}`, { commander: incident.commander }, incident.acknowledgedAt ?? iso(deps));
   return incident;
 }
 

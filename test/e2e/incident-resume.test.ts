@@ -76,3 +76,22 @@ describe('resuming an incident runbook (F17)', () => {
     expect(again.stderr).toContain('no unfinished run');
   });
 });
+
+describe('incident start --dry-run (F51)', () => {
+  it('stores no incident, shows the would-be incident and the plan', async () => {
+    const p = tempProject({ 'opsctl.yaml': 'state: { backend: file }\n' });
+    cleanup = p.cleanup;
+    for (let i = 0; i < 2; i += 1) {
+      const dry = await runOpsctl(['-C', p.dir, 'incident', 'start', '--severity', 'P3', '--title', 'dry', '--dry-run'], { env });
+      expect(dry.stderr).toContain('dry run: would open incident');
+      expect(dry.stderr).not.toContain('opened at P3');
+      expect(dry.stdout + dry.stderr).toContain('incident-p3');
+    }
+    const list = await runOpsctl(['-C', p.dir, 'incident', 'list', '--output', 'json'], { env });
+    expect(list.code).toBe(0);
+    expect(list.stdout).not.toContain('dry');
+    const status = await runOpsctl(['-C', p.dir, 'incident', 'status'], { env });
+    expect(status.code).toBe(2);
+    expect(status.stderr).toContain('no open incident');
+  });
+});

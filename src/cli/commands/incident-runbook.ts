@@ -46,7 +46,7 @@ export async function runOnIncident(session: IncidentSession, incident: Incident
   const { runSession } = await import('../run-session');
   const { createRunHooks } = await import('../run-hooks');
   const { canPrompt, currentTerminal } = await import('../../ui/choose');
-  const base = await createRunHooks({ ...hookOptions, incidentId: incident.id });
+  const base = await createRunHooks(request.dryRun ? hookOptions : { ...hookOptions, incidentId: incident.id });
   const guided = session.format !== 'json' && canPrompt(currentTerminal());
   let current = incident;
   let pending: Promise<unknown> = Promise.resolve();
@@ -59,7 +59,7 @@ export async function runOnIncident(session: IncidentSession, incident: Incident
 
   const incidentSink: EventSink = {
     emit(event: RunEvent) {
-      if (event.type === 'step.succeeded' && !current.mitigatedAt && mitigatedAt([event])) {
+      if (!request.dryRun && event.type === 'step.succeeded' && !current.mitigatedAt && mitigatedAt([event])) {
         const before = current;
         current = { ...current, mitigatedAt: event.ts };
         later(() => markMitigated(session, before, event.ts, `mitigated: step \`${event.step}\` of run ${event.runId} done`));

@@ -1,9 +1,10 @@
 import type { SeverityName } from '../../config/model';
-import { startIncident } from '../../incident/actions';
+import { draftIncident, startIncident } from '../../incident/actions';
 import { parseSeverity, runbookFor } from '../../incident/policy';
 import { parseDuration } from '../../util/duration';
 import { OpsctlError, usageError } from '../../util/errors';
 import { unreachable } from '../../util/unreachable';
+import type { Incident } from '../../state/store';
 import type { Answer } from '../../ui/prompter';
 import { ExitCode } from '../exit-codes';
 import { printJson, printLines, printStatus, withIncidentSession, type IncidentSession } from './incident-shared';
@@ -27,12 +28,17 @@ export default async function start(flags: StartFlags): Promise<void> {
   const { severity, title } = await askMissing(flags);
   await withIncidentSession(flags.output, async (session) => {
     const detectedAt = flags.detectedAt === undefined ? undefined : parseDetectedAt(flags.detectedAt, session.clock.now());
-    const incident = await startIncident(session, {
+    const options = {
       severity,
       title,
       ...(flags.commander?.trim() && { commander: flags.commander.trim() }),
       ...(detectedAt !== undefined && { detectedAt }),
-    });
+    };
+    if (flags.dryRun) {
+      await dryRun(session, draftIncident(session, options), flags);
+      return;
+    }
+    const incident = await startIncident(session, options);
     announce(session, incident.id, severity);
     if (session.format === 'json') printJson({ type: 'incident.started', incident });
     else printStatus(session, incident);
@@ -43,6 +49,20 @@ export default async function start(flags: StartFlags): Promise<void> {
     await runIncidentRunbook(session, incident, runbookFor(session.policy, severity), flags);
     if (session.format !== 'json') printStatus(session, (await session.store.getIncident(incident.id)) ?? incident);
   });
+}
+
+/**
+ * `incident start --dry-run`: nothing is stored. Shows the incident that would be opened and the
+ * plan of its severity's runbook (with the would-be incident in `incident.*`).
+ */
+async function dryRun(session: IncidentSession, incident: Incident, flags: StartFlags): Promise<void> {
+  const runbook = runbookFor(session.policy, incident.severity);
+  if (session.format === 'json') printJson({ type: 'incident.dry-run', incident, runbook: flags.runbook === false ? null : runbook });
+  else {
+    process.stderr.write(`dry run: would open incident ${incident.id} at ${incident.severity} (“${incident.title}”, commander ${incident.commander}); nothing is stored\n`);
+  }
+  if (flags.runbook === false) return;
+  await runIncidentRunbook(session, incident, runbook, flags);
 }
 
 /** On a terminal, what the flags left out is asked for; elsewhere it is a usage error naming the flag. */
