@@ -81,8 +81,10 @@ export type ActionOutcome =
       readonly exitCode?: number;
       /** What `undo: auto` and `rollback --run` need later (journaled). */
       readonly undoFacts?: Readonly<Record<string, unknown>>;
-      /** `manual` steps: the person chose skip. */
+      /** `manual` steps: the person chose skip; `notify` with no webhook configured. */
       readonly skipped?: boolean;
+      /** Why it was skipped, when not a person's choice (shown on the `step.skipped` line). */
+      readonly skipReason?: string;
     }
   | {
       readonly type: 'failure';

@@ -180,7 +180,7 @@ export async function executeStep(rc: RunContext, step: Step): Promise<StepEnd> 
       const selected = selectOutputs(step.outputs, { outputs: outcome.outputs, ...(outcome.text !== undefined ? { text: outcome.text } : {}) });
       if (selected.ok) {
         if (outcome.skipped) {
-          skip(rc, step, state, 'skipped by the person doing it');
+          skip(rc, step, state, outcome.skipReason ?? 'skipped by the person doing it');
           return 'ok';
         }
         succeed(rc, step, state, started, outcome, selected.outputs);

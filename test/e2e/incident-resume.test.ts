@@ -95,3 +95,18 @@ describe('incident start --dry-run (F51)', () => {
     expect(status.stderr).toContain('no open incident');
   });
 });
+
+describe('notify without a webhook (F18)', () => {
+  it('is a skip with the reason, not a failure', async () => {
+    const p = tempProject({
+      'opsctl.yaml': 'runbooks: [./runbooks]\nstate: { backend: file }\n',
+      'runbooks/tell.yaml': 'apiVersion: opsctl/v1\nkind: Runbook\nname: tell\nlock: false\nsteps:\n  - id: tell\n    notify: { text: "hello" }\n  - id: after\n    shell: echo after\n',
+    });
+    cleanup = p.cleanup;
+    const run = await runOpsctl(['-C', p.dir, 'run', 'tell'], { env });
+    expect(run.code).toBe(0);
+    const all = run.stdout + run.stderr;
+    expect(all).toContain('tell skipped: no webhook configured (set notify.webhook in opsctl.yaml)');
+    expect(all).not.toContain('failed');
+  });
+});

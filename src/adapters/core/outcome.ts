@@ -3,7 +3,7 @@ import { formatDuration } from '../../util/duration';
 import { errorMessage } from '../../util/errors';
 
 /** Small builders so every adapter words its outcomes the same way. */
-export const success = (outputs: Readonly<Record<string, unknown>> = {}, extra: { text?: string; exitCode?: number; skipped?: boolean } = {}): ActionOutcome => ({
+export const success = (outputs: Readonly<Record<string, unknown>> = {}, extra: { text?: string; exitCode?: number; skipped?: boolean; skipReason?: string } = {}): ActionOutcome => ({
   type: 'success',
   outputs,
   ...extra,

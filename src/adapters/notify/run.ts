@@ -22,6 +22,16 @@ export function buildPayload(text: string, channel: string | undefined, fields: 
   return payload;
 }
 
+/**
+ * Neither the step nor opsctl.yaml names a webhook: notifications are simply not set up here (a
+ * fresh `opsctl init` project). The step is skipped, saying how to set it up, rather than failing.
+ */
+export const NO_WEBHOOK = 'no webhook configured (set notify.webhook in opsctl.yaml)';
+
+function notConfigured(input: Readonly<Record<string, unknown>>, ctx: PlanContext): boolean {
+  return input.webhook === undefined && (ctx.config.notify.webhook ?? '').trim() === '';
+}
+
 function parse(input: Readonly<Record<string, unknown>>, ctx: PlanContext): Parsed<NotifyInput> {
   const r = new InputReader('notify', input);
   const text = r.requiredString('text');
@@ -48,6 +58,7 @@ function resolveEnvReferences(text: string, env: Readonly<Record<string, string>
 
 const impl: ActionImpl = {
   async plan(input, ctx) {
+    if (notConfigured(input, ctx)) return { summary: `notify skipped: ${NO_WEBHOOK}` };
     const parsed = parse(input, ctx);
     if (!parsed.ok) return { summary: `notify (invalid: ${parsed.message})` };
     // The webhook's path is its credential: show only where it goes.
@@ -58,6 +69,7 @@ const impl: ActionImpl = {
   },
 
   async run(input, ctx) {
+    if (notConfigured(input, ctx)) return success({ sent: false }, { skipped: true, skipReason: NO_WEBHOOK });
     const parsed = parse(input, ctx);
     if (!parsed.ok) return failure('invalid-input', parsed.message);
     const { webhook, payload, timeoutMs } = parsed.value;

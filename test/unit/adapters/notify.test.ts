@@ -49,8 +49,15 @@ describe('notify', () => {
     expect(outcome.message).not.toContain('secret-path');
   });
 
-  it('says where to configure a webhook when there is none', async () => {
+  it('is skipped, saying where to configure one, when neither the step nor opsctl.yaml has a webhook (F18)', async () => {
     const outcome = await runAction('notify', { text: 'hi' });
+    expect(outcome).toMatchObject({ type: 'success', skipped: true, skipReason: 'no webhook configured (set notify.webhook in opsctl.yaml)' });
+    const impl = await load('notify');
+    expect((await impl.plan({ text: 'hi' }, fakeContext())).summary).toBe('notify skipped: no webhook configured (set notify.webhook in opsctl.yaml)');
+  });
+
+  it('fails when the step names a webhook that resolves to nothing', async () => {
+    const outcome = await runAction('notify', { text: 'hi', webhook: '' });
     expect(outcome).toMatchObject({ type: 'failure', reason: 'invalid-input' });
     if (outcome.type === 'failure') expect(outcome.message).toContain('`notify: { webhook: ... }` in opsctl.yaml');
   });
