@@ -1,6 +1,7 @@
 import type { ExprContext } from './context';
 import { ExpressionError } from './errors';
 import { evaluateExpression } from './evaluate';
+import { ShellQuoteTracker } from './shell-quotes';
 import { scanTemplate, singleExpression, type TemplatePart } from './template';
 import { Unknown } from './unknown';
 import { isPlainObject, stringify } from './values';
@@ -58,11 +59,23 @@ export function scriptify(text: string, ctx: ExprContext, prefix = 'OPSCTL_V'): 
   const names = new Map<string, string>();
   let script = '';
   let display = '';
+  // Bash expands `${OPSCTL_Vn}` unquoted and in "…", but not in '…': there the quote is closed
+  // around the value ('…'"${OPSCTL_V1}"'…'), so what runs is what the plan shows.
+  const quotes = new ShellQuoteTracker();
   for (const part of scan(text)) {
     if (part.kind === 'text') {
       script += part.text;
       display += part.text;
+      quotes.feed(part.text);
       continue;
+    }
+    const where = quotes.context();
+    quotes.value();
+    if (where === 'literal-heredoc') {
+      throw new ExpressionError(
+        'this expression sits in a quoted here-document (<<\'EOF\' or <<"EOF"), where bash expands nothing, so the script would get the literal text ${OPSCTL_V1} instead of the value; unquote the delimiter (<<EOF)',
+        part.source,
+      );
     }
     const value = evaluateExpression(part.source, ctx);
     const shown = stringify(value);
@@ -73,7 +86,7 @@ export function scriptify(text: string, ctx: ExprContext, prefix = 'OPSCTL_V'): 
       names.set(part.source, name);
       env[name] = shown;
     }
-    script += `\${${name}}`;
+    script += where === 'single' ? `'"\${${name}}"'` : where === 'ansi' ? `'"\${${name}}"$'` : `\${${name}}`;
     display += shown;
   }
   return { script, env, display, unknowns };

@@ -102,6 +102,37 @@ describe('scriptify', () => {
     expect(result.display).toBe('echo "deployed $(rm -rf /)" && echo $(( 4 * 2 )) $(rm -rf /)');
   });
 
+  it('F6: an expression inside single quotes closes and reopens the quote, so bash gets the value the plan shows', () => {
+    const r = scriptify("echo 'single ${{ params.version }}'; psql -Atc 'select $$${{ params.version }}$$'; echo $'tab\\t${{ params.version }}'", ctx);
+    expect(r.script).toBe(`echo 'single '"\${OPSCTL_V1}"''; psql -Atc 'select $$'"\${OPSCTL_V1}"'$$'; echo $'tab\\t'"\${OPSCTL_V1}"$''`);
+    expect(r.display).toBe("echo 'single 1.2.3'; psql -Atc 'select $$1.2.3$$'; echo $'tab\\t1.2.3'");
+  });
+
+  it('F6: quotes inside double quotes, comments, escapes and unquoted here-documents do not count as single quotes', () => {
+    const script = [
+      `echo "it's ${'${{ params.version }}'}" \\' ${'${{ params.version }}'}  # don't`,
+      `echo ${'${{ params.version }}'} "$(echo 'in ${'${{ params.version }}'}')"`,
+      'cat <<EOF',
+      `select '${'${{ params.version }}'}';`,
+      'EOF',
+      `echo 'after ${'${{ params.version }}'}'`,
+    ].join('\n');
+    const r = scriptify(script, ctx);
+    expect(r.script.split('\n')).toEqual([
+      `echo "it's \${OPSCTL_V1}" \\' \${OPSCTL_V1}  # don't`,
+      `echo \${OPSCTL_V1} "$(echo 'in '"\${OPSCTL_V1}"'')"`,
+      'cat <<EOF',
+      "select '${OPSCTL_V1}';",
+      'EOF',
+      `echo 'after '"\${OPSCTL_V1}"''`,
+    ]);
+  });
+
+  it('F6: an expression in a quoted here-document (never expanded by bash) is an error that says what to do', () => {
+    expect(() => scriptify("cat <<'EOF'\nv=${{ params.version }}\nEOF", ctx)).toThrow(/quoted here-document.*unquote the delimiter/);
+    expect(scriptify("cat <<'EOF'\nplain\nEOF\necho '${{ params.version }}'", ctx).script).toContain(`'"\${OPSCTL_V1}"'`);
+  });
+
   it('leaves a script without expressions alone', () => {
     expect(scriptify('ls -l', ctx)).toEqual({ script: 'ls -l', env: {}, display: 'ls -l', unknowns: [] });
   });
