@@ -26,7 +26,19 @@ export interface IncidentRun {
 export function buildTimeline(entries: readonly IncidentEntry[], runs: readonly IncidentRun[]): TimelineItem[] {
   const items: TimelineItem[] = entries.map((e) => ({ at: e.at, actor: e.actor, kind: e.kind, text: e.text }));
   for (const run of runs) {
+    const refused = refusedBeforeStart(run.events);
+    if (refused.length > 0 && refused[0]) {
+      const steps = refused.map((e) => `\`${e.step}\``).join(', ');
+      items.push({
+        at: refused[0].ts,
+        actor: 'opsctl',
+        kind: 'run.not-started',
+        runId: refused[0].runId,
+        text: `runbook \`${run.record.runbook.name}\` not started: ${refused.length === 1 ? 'a step needs' : `${refused.length} steps need`} approval and there was no terminal to ask (--approve/--yes): ${steps}`,
+      });
+    }
     for (const event of run.events) {
+      if ((refused as readonly RunEvent[]).includes(event)) continue;
       const item = eventItem(event, run.record);
       if (item) items.push(item);
     }
@@ -62,6 +74,8 @@ export function eventItem(event: RunEvent, run: RunRecord): TimelineItem | undef
     case 'step.confirmed':
       return { ...base, actor: event.by, step: event.step, text: `\`${event.step}\` approved (${event.via})` };
     case 'step.declined':
+      // Only a person says no; with no terminal nobody was asked.
+      if (isNoTerminal(event.reason)) return { ...base, actor: 'opsctl', step: event.step, text: `\`${event.step}\` not run: needs approval (no terminal)` };
       return { ...base, actor: event.by, step: event.step, text: `\`${event.step}\` declined: ${event.reason}` };
     case 'step.retrying':
       return { ...base, step: event.step, text: `\`${event.step}\` retrying (attempt ${event.attempt}): ${event.reason}` };
@@ -86,4 +100,27 @@ export function eventItem(event: RunEvent, run: RunRecord): TimelineItem | undef
 function evidence(outputs: Readonly<Record<string, unknown>>): string {
   const note = outputs.note;
   return typeof note === 'string' && note.trim() !== '' ? ` — ${note.trim()}` : '';
+}
+
+/** The engine's words when a gate could not be asked (CI, no terminal), as opposed to a person's no. */
+function isNoTerminal(reason: string): boolean {
+  return reason.includes('no terminal');
+}
+
+type Declined = Extract<RunEvent, { type: 'step.declined' }>;
+
+/**
+ * Gates refused before any step started: the non-interactive pre-check, which refuses the whole
+ * run up front. They become one line ("not started"), not one "declined" line per step.
+ */
+function refusedBeforeStart(events: readonly RunEvent[]): Declined[] {
+  const refused: Declined[] = [];
+  for (const event of events) {
+    if (event.type === 'step.started') return [];
+    if (event.type === 'step.declined') {
+      if (!isNoTerminal(event.reason)) return [];
+      refused.push(event);
+    }
+  }
+  return refused;
 }

@@ -82,3 +82,31 @@ describe('what a run tells its incident', () => {
     });
   });
 });
+
+describe('gates nobody was asked about (F16)', () => {
+  it('a run refused by the no-terminal pre-check is one "not started" line by opsctl, never "declined"', () => {
+    const refused = events('run-8', [
+      [MIN, { type: 'run.started', runbook: 'incident-p2', title: 'P2', dryRun: false, params: {} }],
+      [MIN, { type: 'step.declined', step: 'acknowledge', by: 'ana', reason: 'a manual task needs a person and there is no terminal; pass --approve acknowledge once it is done' }],
+      [MIN, { type: 'step.declined', step: 'rollback', by: 'ana', reason: 'no terminal to ask; pass --approve rollback or --yes' }],
+      [MIN, { type: 'run.finished', status: 'not-confirmed', durationMs: 0 }],
+    ]);
+    const timeline = buildTimeline([], [{ record: runRecord({ id: 'run-8', user: 'ana', runbook: { name: 'incident-p2', title: 'P2', path: 'x', hash: 'h' } }), events: refused }]);
+    expect(timeline.some((t) => t.text.includes('declined'))).toBe(false);
+    const line = timeline.find((t) => t.kind === 'run.not-started');
+    expect(line).toMatchObject({ actor: 'opsctl' });
+    expect(line?.text).toBe('runbook `incident-p2` not started: 2 steps need approval and there was no terminal to ask (--approve/--yes): `acknowledge`, `rollback`');
+  });
+
+  it('a mid-run gate with no terminal reads "not run: needs approval (no terminal)"; a person’s no stays "declined"', () => {
+    const mid = events('run-9', [
+      [MIN, { type: 'run.started', runbook: 'fix', title: 'Fix', dryRun: false, params: {} }],
+      [MIN, { type: 'step.started', step: 'a', attempt: 1, effect: 'read' }],
+      [2 * MIN, { type: 'step.declined', step: 'b', by: 'ana', reason: 'no terminal to ask; pass --approve b or --yes' }],
+      [3 * MIN, { type: 'step.declined', step: 'c', by: 'bo', reason: 'declined at the prompt' }],
+    ]);
+    const texts = buildTimeline([], [{ record: runRecord({ id: 'run-9', user: 'ana' }), events: mid }]);
+    expect(texts.find((t) => t.step === 'b')).toMatchObject({ actor: 'opsctl', text: '`b` not run: needs approval (no terminal)' });
+    expect(texts.find((t) => t.step === 'c')).toMatchObject({ actor: 'bo', text: '`c` declined: declined at the prompt' });
+  });
+});
