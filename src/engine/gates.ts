@@ -1,6 +1,7 @@
 import type { Approval } from '../state/store';
 import type { RunContext } from './run-context';
 import { stepPath } from './run-context';
+import { errorMessage } from '../util/errors';
 import { unreachable } from '../util/unreachable';
 
 export type GateResult = { readonly type: 'approved'; readonly approval: Approval } | { readonly type: 'declined'; readonly reason: string };
@@ -28,7 +29,7 @@ export async function passGate(rc: RunContext, stepId: string, message: string):
   await previous;
   try {
     if (rc.signal.aborted) return decline(rc, stepId, 'the run was cancelled');
-    const answer = await o.prompter.confirm(message, { default: false });
+    const answer = await o.prompter.confirm(message, { default: false, signal: rc.signal });
     switch (answer.type) {
       case 'answered':
         if (!answer.value) return decline(rc, stepId, 'declined at the prompt');
@@ -39,7 +40,8 @@ export async function passGate(rc: RunContext, stepId: string, message: string):
           return { type: 'approved', approval };
         }
       case 'cancelled':
-        return decline(rc, stepId, 'the prompt was cancelled');
+        // SIGTERM / an external SIGINT closes the open prompt: nobody answered, the run stops.
+        return decline(rc, stepId, rc.signal.aborted ? `the run was stopped (${errorMessage(rc.signal.reason)}) while it waited at the prompt` : 'the prompt was cancelled');
       case 'no-terminal':
         return decline(rc, stepId, `no terminal to ask; pass --approve ${path} or --yes`);
       default:

@@ -19,10 +19,14 @@ export interface Choice<T> {
 export interface Prompter {
   /** True when questions reach a person (stdin and stdout are terminals and CI is unset). */
   readonly interactive: boolean;
-  confirm(message: string, options?: { readonly default?: boolean }): Promise<Answer<boolean>>;
+  /**
+   * `signal`: the run's abort signal. When it aborts (SIGTERM, an external SIGINT) an open prompt
+   * closes with a `cancelled` answer instead of waiting for a person who may not be there.
+   */
+  confirm(message: string, options?: { readonly default?: boolean; readonly signal?: AbortSignal }): Promise<Answer<boolean>>;
   input(
     message: string,
-    options?: { readonly default?: string; readonly secret?: boolean; readonly validate?: (value: string) => string | true },
+    options?: { readonly default?: string; readonly secret?: boolean; readonly validate?: (value: string) => string | true; readonly signal?: AbortSignal },
   ): Promise<Answer<string>>;
-  select<T>(message: string, choices: readonly Choice<T>[]): Promise<Answer<T>>;
+  select<T>(message: string, choices: readonly Choice<T>[], options?: { readonly signal?: AbortSignal }): Promise<Answer<T>>;
 }

@@ -1,5 +1,8 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runOpsctl, tempProject } from './helpers';
+import { BIN, ROOT, runOpsctl, tempProject } from './helpers';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => cleanups.splice(0).forEach((c) => c()));
@@ -33,4 +36,31 @@ describe('engine / run session fixes found by QA', () => {
     expect(run.stdout).toContain('dollar $$1.2.3$$ done');
     expect(run.stdout).not.toContain('OPSCTL_V1');
   });
+
+  it('F41: SIGTERM while a confirmation prompt is open closes the prompt, runs finally and exits 130', async () => {
+    const dir = project({
+      'gate.yaml': rb('gate', 'steps:', '  - { id: first, shell: touch first.marker }', '  - { id: danger, confirm: "Really release?", shell: touch danger.marker }', 'finally:', '  - { id: tidy, shell: touch tidy.marker }'),
+    });
+    const result = await signalAtPrompt(dir, 'Really release?', 'SIGTERM', ['run', './gate.yaml']);
+    expect(result.code, result.output).toBe('130');
+    expect(existsSync(join(dir, 'first.marker'))).toBe(true);
+    expect(existsSync(join(dir, 'danger.marker'))).toBe(false);
+    expect(existsSync(join(dir, 'tidy.marker'))).toBe(true);
+    expect(result.output).not.toMatch(/confirmed by/);
+  });
 });
+
+/** Runs bin/opsctl on a real pseudo-terminal and sends `signal` once `text` is on the screen. */
+function signalAtPrompt(cwd: string, text: string, signal: string, args: string[]): Promise<{ output: string; code: string }> {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(process.env)) if (value !== undefined && key !== 'CI' && key !== 'GITHUB_ACTIONS') env[key] = value;
+  env.NO_COLOR = '1';
+  return new Promise((resolve, reject) => {
+    const child = spawn('python3', [join(ROOT, 'test/fixtures/engine/signal-at-prompt.py'), text, signal, process.execPath, BIN, ...args], { cwd, env });
+    let output = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+    child.on('error', reject);
+    child.on('close', () => resolve({ output, code: /EXIT (\S+)\s*$/.exec(output)?.[1] ?? '?' }));
+  });
+}

@@ -23,7 +23,7 @@ const impl: ActionImpl = {
     const parsed = parse(input);
     if (!parsed.ok) return failure('invalid-input', parsed.message);
     if (ctx.approval) return success({ approved: true, by: ctx.approval.by, via: ctx.approval.via });
-    const answer = await ctx.prompter.confirm(parsed.value.message, { default: false });
+    const answer = await ctx.prompter.confirm(parsed.value.message, { default: false, signal: ctx.signal });
     switch (answer.type) {
       case 'answered':
         return answer.value

@@ -37,13 +37,14 @@ const impl: ActionImpl = {
       { value: 'done', name: 'Done', description: 'I did it' },
       { value: 'skip', name: 'Skip', description: 'Not needed this time; the run goes on' },
       { value: 'fail', name: 'Fail', description: 'It did not work; the step fails' },
-    ]);
+    ], { signal: ctx.signal });
     if (choice.type !== 'answered') return unanswered(choice.type, ctx);
     const decision = choice.value;
 
     const noteRequired = decision === 'fail' || decision === 'skip' || evidence;
     const note = await ctx.prompter.input(noteRequired ? 'Note (required):' : 'Note (optional):', {
       validate: (value) => (noteRequired && value.trim() === '' ? 'A note is required: say what you saw or why.' : true),
+      signal: ctx.signal,
     });
     if (note.type !== 'answered') return unanswered(note.type, ctx);
     const text = note.value.trim();
