@@ -1,5 +1,5 @@
 import type { ChecklistItem, Verdict } from './verdict';
-import { summaryLine } from './verdict';
+import { countVerdicts, summaryLine } from './verdict';
 
 export interface Paint {
   readonly green: (s: string) => string;
@@ -28,6 +28,19 @@ export function renderItems(title: string, items: readonly ChecklistItem[], pain
   }
   lines.push(summaryLine(items));
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * The checklist's closing line, the verdict the exit code carries: failed (exit 1) when an item
+ * failed, else passed (with warnings). Printed last so nothing after it contradicts it.
+ */
+export function verdictLine(name: string, items: readonly ChecklistItem[], paint: Paint = noPaint): string {
+  const c = countVerdicts(items);
+  const notDone = c.notRun + c.planned;
+  const open = notDone > 0 ? `; ${notDone} not run` : '';
+  if (c.fail > 0) return paint.red(paint.bold(`checklist \`${name}\` failed: ${c.fail} of ${items.length} item${items.length === 1 ? '' : 's'} failed${open}`));
+  if (c.warn > 0) return paint.yellow(`checklist \`${name}\` passed with ${c.warn} warning${c.warn === 1 ? '' : 's'}${open}`);
+  return paint.green(`checklist \`${name}\` passed${open}`);
 }
 
 /** A markdown table of the items, for reports. Pipes in values are escaped. */

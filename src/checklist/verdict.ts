@@ -195,6 +195,14 @@ function text(value: unknown): string | undefined {
   return JSON.stringify(value);
 }
 
-function firstLine(message: string): string {
-  return message.split('\n')[0] ?? message;
+/**
+ * A message's first line; when that line only introduces what follows ("…; last lines of
+ * stderr:"), the last non-empty line too: that is the reason a person needs (`down: http://…`).
+ */
+export function firstLine(message: string): string {
+  const lines = message.split('\n');
+  const first = (lines[0] ?? message).trimEnd();
+  if (!first.endsWith(':')) return first;
+  const last = lines.slice(1).map((l) => l.trim()).filter((l) => l !== '').at(-1);
+  return last ? `${first} ${last}` : first;
 }

@@ -207,5 +207,11 @@ export function finalLine(summary: RunSummary, paint: Paint, formatDuration: (ms
   const what = summary.dryRun ? `plan of \`${summary.runbook ?? ''}\`` : `run of \`${summary.runbook ?? ''}\``;
   const word = status === 'planned' ? 'planned' : status;
   const duration = summary.durationMs !== undefined ? ` in ${formatDuration(summary.durationMs)}` : '';
+  // Steps that failed with `on_failure: continue` (a checklist's failing items): the run went on,
+  // but "succeeded" above a FAIL would contradict the verdict.
+  const continued = status === 'succeeded' ? summary.rows.filter((r) => r.status === 'failed' || r.status === 'timed-out').length : 0;
+  if (continued > 0) {
+    return paintStatus(`${what} finished${duration} with ${continued === 1 ? '1 failed step' : `${continued} failed steps`} (on_failure: continue)`, 'failed', paint);
+  }
   return paintStatus(`${what} ${word}${duration}`, status, paint) + (summary.error && status !== 'succeeded' && status !== 'planned' ? `: ${summary.error}` : '');
 }

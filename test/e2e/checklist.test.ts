@@ -96,6 +96,9 @@ describe('opsctl checklist daily (local HTTP server, real disk)', () => {
     expect(line(result.stdout, 'Pending alerts')).toMatch(/FAIL .* 2 alerts +expected: 0 alerts/);
     expect(line(result.stdout, 'Disk space')).toMatch(/^ {2}WARN {2}Disk space/);
     expect(result.stdout).toContain('7 items: 0 pass, 2 warn, 3 fail, 2 skipped');
+    // F12: one verdict; nothing says the run succeeded, and the last line is the checklist's.
+    expect(result.stdout + result.stderr).not.toContain('run of `daily` succeeded');
+    expect(result.stdout.trimEnd().split('\n').at(-1)).toBe('checklist `daily` failed: 3 of 7 items failed');
 
     const report = readFileSync(join(project.dir, 'daily.md'), 'utf8');
     expect(report).toContain('# Daily checklist (morning health check)');

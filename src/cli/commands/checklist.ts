@@ -74,9 +74,10 @@ export default async function checklist(name: string, flags: ChecklistFlags): Pr
   if (flags.output === 'json') {
     process.stdout.write(`${JSON.stringify({ type: 'checklist.result', checklist: runbook.name, runId: session.runId, items })}\n`);
   } else {
-    const { renderItems } = await import('../../checklist/render');
+    const { renderItems, verdictLine } = await import('../../checklist/render');
     const pc = createColors(Boolean(process.stdout.isTTY) && !process.env.NO_COLOR);
     process.stdout.write(`\n${renderItems(`${runbook.name} — ${runbook.title}`, items, pc)}`);
+    if (!session.dryRun && (code === ExitCode.Success || code === ExitCode.StepFailed)) process.stdout.write(`${verdictLine(runbook.name, items, pc)}\n`);
   }
 
   if (flags.report) await writeChecklistReport(flags.report, session, items, collector, cwd);

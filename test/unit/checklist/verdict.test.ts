@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { collectSteps } from '../../../src/checklist/collect';
-import { checklistItems, reportedLines, summaryLine } from '../../../src/checklist/verdict';
+import { checklistItems, firstLine, reportedLines, summaryLine } from '../../../src/checklist/verdict';
+import { verdictLine } from '../../../src/checklist/render';
+import type { ChecklistItem } from '../../../src/checklist/verdict';
 import type { RunEventBody } from '../../../src/engine/events';
 import { graphOf } from './graph';
 
@@ -78,5 +80,23 @@ describe('expectations and values the actions carry', () => {
       { id: 'db', title: 'Connections', verdict: 'pass', value: 'used_pct: 5', expect: '<= 80, at least 1 rows', note: '' },
       { id: 'api', title: 'API', verdict: 'fail', value: '', expect: 'HTTP 200 or 204, body contains "ok"', note: 'HTTP 500, expected 200 or 204' },
     ]);
+  });
+});
+
+describe('the closing verdict line (F12)', () => {
+  const item = (id: string, verdict: ChecklistItem['verdict']): ChecklistItem => ({ id, title: id, verdict, value: '', expect: '', note: '' });
+  it('says failed when an item failed, passed with warnings, or passed', () => {
+    expect(verdictLine('daily', [item('a', 'pass'), item('b', 'fail'), item('c', 'skip')])).toBe('checklist `daily` failed: 1 of 3 items failed');
+    expect(verdictLine('daily', [item('a', 'pass'), item('b', 'warn')])).toBe('checklist `daily` passed with 1 warning');
+    expect(verdictLine('daily', [item('a', 'pass'), item('b', 'not-run')])).toBe('checklist `daily` passed; 1 not run');
+  });
+});
+
+describe('a failed item’s note (F12)', () => {
+  it('keeps the last stderr line when the first line only introduces it', () => {
+    expect(firstLine('the script exited with code 1; last lines of stderr:\n  curl noise\n  down: http://127.0.0.1:8000/health\n')).toBe(
+      'the script exited with code 1; last lines of stderr: down: http://127.0.0.1:8000/health',
+    );
+    expect(firstLine('exit code 1\nmore')).toBe('exit code 1');
   });
 });

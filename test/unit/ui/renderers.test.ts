@@ -114,3 +114,19 @@ describe('event lines', () => {
     expect(eventLines(shell!, noPaint)).toEqual(['✖ slow timed out after 1s']);
   });
 });
+
+describe('closing line after a step that failed with on_failure: continue (F12)', () => {
+  it('does not say "succeeded" above a failure', () => {
+    const { out, text } = collect();
+    const renderer = plainRenderer({ out });
+    for (const event of stamp([
+      { type: 'run.started', runbook: 'daily', title: 'Daily', dryRun: false, params: {} },
+      { type: 'step.started', step: 'services', attempt: 1, effect: 'read' },
+      { type: 'step.failed', step: 'services', durationMs: 69, reason: 'exit-non-zero', exitCode: 1, message: 'the script exited with code 1' },
+      { type: 'run.finished', status: 'succeeded', durationMs: 76 },
+    ]))
+      renderer.emit(event);
+    const last = text().trimEnd().split('\n').at(-1);
+    expect(last).toBe('run of `daily` finished in 76ms with 1 failed step (on_failure: continue)');
+  });
+});
