@@ -23,6 +23,12 @@ export interface ActionDefinition<I extends object = Record<string, unknown>> {
    * (`${OPSCTL_V1}`) instead of text, so a value never becomes code (DESIGN.md §3 Injection).
    */
   readonly scriptFields?: readonly string[];
+  /**
+   * Input fields whose `${{ }}` the adapter binds itself (SQL `$n`): each becomes a reference
+   * `${OPSCTL_Bn}` with its value (as text) in the step's environment; the text around them is
+   * left as written (no shell quoting rules, unlike `scriptFields`).
+   */
+  readonly bindFields?: readonly string[];
   /** Output names the action always produces, for static checks of `steps.X.outputs.Y`. */
   readonly outputs?: readonly string[];
   /** True when the adapter can compute its own inverse for `undo: auto`. */
@@ -110,6 +116,11 @@ export interface PlanContext {
   /** For script fields: the script with every value filled in, redacted, for reading. */
   readonly scriptDisplay: Readonly<Record<string, string>>;
   readonly redact: (text: string) => string;
+  /**
+   * How the engine runs this step (`readonly: true` makes any step a read). Absent: unknown (an
+   * undo, a test). The sql adapter runs a read in a read-only transaction.
+   */
+  readonly effect?: Effect;
   /**
    * Where a line too long to pass on whole may be cut at or before `at` without splitting a
    * secret (a cut inside one would let each half escape redaction). Absent: cut at `at`.

@@ -1,4 +1,5 @@
 import type { ActionDefinition } from '../adapters/types';
+import { scanTemplate, stringify } from '../expr';
 import type { Config } from '../config/model';
 import type { ExprContextData, StepContextData } from './expr-port';
 import type { RunContext } from './run-context';
@@ -98,6 +99,7 @@ export interface ResolvedAction {
 export function resolveAction(rc: RunContext, input: Readonly<Record<string, unknown>>, definition: ActionDefinition | undefined): ResolvedAction {
   const ctx = exprContext(rc);
   const scriptFields = definition?.scriptFields ?? [];
+  const bindFields = definition?.bindFields ?? [];
   const resolved: Record<string, unknown> = {};
   const scriptDisplay: Record<string, string> = {};
   const scriptEnv: Record<string, string> = {};
@@ -109,12 +111,51 @@ export function resolveAction(rc: RunContext, input: Readonly<Record<string, unk
       scriptDisplay[key] = rc.options.redactor.redact(script.display);
       Object.assign(scriptEnv, script.env);
       unknowns.push(...(script.unknowns ?? []));
+    } else if (bindFields.includes(key) && typeof value === 'string') {
+      const bound = bindReferences(rc, value, ctx);
+      resolved[key] = bound.text;
+      scriptDisplay[key] = rc.options.redactor.redact(bound.display);
+      Object.assign(scriptEnv, bound.env);
+      unknowns.push(...bound.unknowns);
     } else {
       resolved[key] = rc.options.expr.resolveValue(value, ctx);
       unknowns.push(...unknownsIn(rc, resolved[key]));
     }
   }
   return { input: resolved, scriptDisplay, scriptEnv, unknowns: [...new Set(unknowns)] };
+}
+
+/**
+ * A bind field's `${{ }}` replaced by `${OPSCTL_Bn}` references, their values (as text) in `env`:
+ * the adapter binds them as parameters itself (SQL `$n`); the text around them stays as written.
+ */
+function bindReferences(rc: RunContext, text: string, ctx: ExprContextData): { text: string; display: string; env: Record<string, string>; unknowns: string[] } {
+  const scan = scanTemplate(text);
+  if (!scan.ok) throw new Error(scan.message);
+  const env: Record<string, string> = {};
+  const names = new Map<string, string>();
+  const unknowns: string[] = [];
+  let out = '';
+  let display = '';
+  for (const part of scan.parts) {
+    if (part.kind === 'text') {
+      out += part.text;
+      display += part.text;
+      continue;
+    }
+    const value = rc.options.expr.resolveValue(`\${{ ${part.source} }}`, ctx);
+    const shown = stringify(value);
+    if (rc.options.expr.isUnknown(value) && !unknowns.includes(shown)) unknowns.push(shown);
+    let name = names.get(part.source);
+    if (!name) {
+      name = `OPSCTL_B${names.size + 1}`;
+      names.set(part.source, name);
+      env[name] = shown;
+    }
+    out += `\${${name}}`;
+    display += shown;
+  }
+  return { text: out, display, env, unknowns };
 }
 
 /** The Unknown values inside a resolved value (deeply), as shown. */

@@ -85,6 +85,7 @@ export async function executeStep(rc: RunContext, step: Step): Promise<StepEnd> 
     cwd,
     env,
     scriptDisplay: resolved.scriptDisplay,
+    effect,
     redact: (text: string) => o.redactor.redact(text),
     safeCut: (text: string, at: number) => o.redactor.safeCut?.(text, at) ?? at,
   };

@@ -17,9 +17,14 @@ export const sqlDefinition: ActionDefinition = {
         description: 'A name under `databases:` in opsctl.yaml, or a postgres:// URL. May be left out when opsctl.yaml names exactly one database.',
       }),
       query: s.string({
-        description: 'The SQL. Put values in `params` and refer to them as $1, $2, …: a `${{ }}` inside the query is pasted into the SQL text.',
+        description:
+          'The SQL. Each `${{ }}` in it is bound as a parameter ($n after `params`), never pasted into the SQL text: write it bare, not inside quotes. Names (tables, schemas) go in `identifiers` and are written `:"name"`.',
       }),
       params: s.array(s.any(), { description: 'Values bound to $1, $2, … (never pasted into the SQL text).' }),
+      identifiers: s.map(s.oneOf([s.string(), s.array(s.string())]), {
+        keyPattern: '^[A-Za-z_][A-Za-z0-9_]*$',
+        description: 'Table or schema names written `:"name"` in the query, filled in double-quoted (`public.orders` → "public"."orders"; a list or a comma-separated string → several names).',
+      }),
       expect: s.object(
         {
           rows: s.integer({ min: 0, description: 'Exact number of rows returned (or affected, for INSERT/UPDATE/DELETE).' }),
@@ -48,6 +53,8 @@ export const sqlDefinition: ActionDefinition = {
     if (input.writes === true) return 'write';
     return typeof input.query === 'string' ? classifySql(input.query).effect : 'write';
   },
+  // The query's `${{ }}` reach the adapter as `${OPSCTL_Bn}` references it binds as $n (./bind.ts).
+  bindFields: ['query'],
   outputs: ['rows', 'row', 'value', 'count'],
   load: () => import('./run'),
 };

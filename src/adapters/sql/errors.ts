@@ -95,7 +95,7 @@ export function describeConnectError(error: unknown, target: Target, where = tar
 }
 
 /** A failure of the query itself: the server's message, then the SQL line with a caret. */
-export function describeQueryError(error: unknown, sql: string, context: { readonly readOnly: boolean; readonly target: Target }): SqlFailure {
+export function describeQueryError(error: unknown, sql: string, context: { readonly readOnly: boolean; readonly target: Target; /** The step says `readonly: true` (the query itself may not read like a SELECT). */ readonly declaredReadOnly?: boolean }): SqlFailure {
   const e = fields(error);
   if (!e.code || !/^[0-9A-Z]{5}$/.test(e.code)) {
     if (e.code) return describeConnectError(error, context.target);
@@ -111,7 +111,11 @@ export function describeQueryError(error: unknown, sql: string, context: { reado
     lines.push('with `params`, the query must be a single statement: split it into several sql steps (without `params`, several statements run in one implicit transaction).');
   }
   if (e.code === '25006' && context.readOnly) {
-    lines.push('opsctl ran this query read-only because it reads like a SELECT; if it is meant to change something, add `writes: true` to the sql step.');
+    lines.push(
+      context.declaredReadOnly
+        ? 'opsctl ran this query read-only because the step says `readonly: true`; if it is meant to change something, remove `readonly: true` (a dry-run then lists it instead of running it).'
+        : 'opsctl ran this query read-only because it reads like a SELECT; if it is meant to change something, add `writes: true` to the sql step.',
+    );
   }
   return { reason: 'sql-error', message: lines.join('\n'), errorKind: conditionName(e.code) };
 }

@@ -20,6 +20,8 @@ export interface SqlInput {
   readonly transaction: boolean;
   /** The query changes something although it looks like a read (a function with side effects). */
   readonly writes: boolean;
+  /** Names written `:"name"` in the query, filled in as quoted identifiers (never bound, never pasted raw). */
+  readonly identifiers: Readonly<Record<string, string | readonly string[]>>;
 }
 
 /** Reads a `sql` input after the engine filled in its `${{ }}` values. */
@@ -36,7 +38,8 @@ export function readSqlInput(input: Readonly<Record<string, unknown>>): Parsed<S
   const transaction = reader.boolean('transaction') ?? false;
   const writes = reader.boolean('writes') ?? false;
   const expect = reader.has('expect') ? readExpect(reader) : undefined;
-  return reader.done<SqlInput>({ ...(database ? { database } : {}), query, params, transaction, writes, ...(expect ? { expect } : {}) });
+  const identifiers = readIdentifiers(reader);
+  return reader.done<SqlInput>({ ...(database ? { database } : {}), query, params, transaction, writes, identifiers, ...(expect ? { expect } : {}) });
 }
 
 function readExpect(reader: InputReader): SqlExpect | undefined {
@@ -58,4 +61,20 @@ function readExpect(reader: InputReader): SqlExpect | undefined {
   };
   for (const problem of inner.problems) reader.fail(problem);
   return expect;
+}
+
+function readIdentifiers(reader: InputReader): Record<string, string | readonly string[]> {
+  const raw = reader.raw('identifiers');
+  if (raw === undefined || raw === null) return {};
+  if (!isRecord(raw)) {
+    reader.fail('`sql.identifiers` must be a map of names to a table or schema name (or a list of them)');
+    return {};
+  }
+  const out: Record<string, string | readonly string[]> = {};
+  for (const [name, value] of Object.entries(raw)) {
+    if (typeof value === 'string') out[name] = value;
+    else if (Array.isArray(value) && value.every((item) => typeof item === 'string')) out[name] = value as string[];
+    else reader.fail(`\`sql.identifiers.${name}\` must be a name or a list of names`);
+  }
+  return out;
 }

@@ -2,6 +2,7 @@ import type { ActionContext, ActionImpl, ActionOutcome, PlanContext, PlanDescrip
 import { abortedOutcome, failure, success, unexpected } from '../core/outcome';
 import { formatDuration } from '../../util/duration';
 import { unreachable } from '../../util/unreachable';
+import { bindQuery, type BoundQuery } from './bind';
 import { classifySql } from './classify';
 import { describeConnectError, describeQueryError } from './errors';
 import { executeQuery, type QueryOutcome, type QueryRows } from './execute';
@@ -21,10 +22,12 @@ const impl: ActionImpl = {
     const parsed = readSqlInput(input);
     if (!parsed.ok) return { summary: `sql: ${parsed.message}` };
     const sql = parsed.value;
+    const bound = bindQuery(sql.query, sql.params, ctx.env, sql.identifiers);
+    if (!bound.ok) return { summary: `sql (invalid: ${ctx.redact(bound.message)})` };
     const target = targetOf(sql, ctx);
     const where = target.ok ? target.target.label : `${sql.database ?? '(no database)'} — ${target.message}`;
-    const mode = readOnlyOf(sql) ? 'read-only' : sql.transaction ? 'in a transaction' : 'autocommit';
-    return { summary: `SQL on ${ctx.redact(where)} (${mode})`, details: planDetails(sql, ctx.redact) };
+    const mode = readOnlyOf(sql, bound.value, ctx) ? 'read-only' : sql.transaction ? 'in a transaction' : 'autocommit';
+    return { summary: `SQL on ${ctx.redact(where)} (${mode})`, details: planDetails({ ...sql, query: bound.value.sql, params: bound.value.params }, ctx.redact) };
   },
 
   async run(input, ctx): Promise<ActionOutcome> {
@@ -42,13 +45,16 @@ export default impl;
 async function runSql(input: Readonly<Record<string, unknown>>, ctx: ActionContext): Promise<ActionOutcome> {
   const parsed = readSqlInput(input);
   if (!parsed.ok) return failure('invalid-input', parsed.message);
-  const sql = parsed.value;
+  const bound = bindQuery(parsed.value.query, parsed.value.params, ctx.env, parsed.value.identifiers);
+  if (!bound.ok) return failure('invalid-input', ctx.redact(bound.message));
+  // From here on the query is the SQL as it runs, its expressions bound as parameters.
+  const sql: SqlInput = { ...parsed.value, query: bound.value.sql, params: bound.value.params };
   const resolved = targetOf(sql, ctx);
   if (!resolved.ok) return failure('invalid-input', resolved.message);
   const target = resolved.target;
   const password = passwordOf(target.url);
   if (password) ctx.registerSecret(password);
-  const readOnly = readOnlyOf(sql);
+  const readOnly = readOnlyOf(sql, bound.value, ctx);
   ctx.progress(`querying ${target.label}${readOnly ? ' (read-only)' : ''}`);
   const expected = sql.expect;
   const outcome = await executeQuery({
@@ -90,7 +96,7 @@ function outcomeOf(outcome: QueryOutcome, sql: SqlInput, target: Target, readOnl
       return failure(described.reason, redact(described.message), { errorKind: described.errorKind });
     }
     case 'query-failed': {
-      const described = describeQueryError(outcome.error, sql.query, { readOnly, target });
+      const described = describeQueryError(outcome.error, sql.query, { readOnly, target, declaredReadOnly: readOnly && classifySql(sql.query).effect !== 'read' });
       if (described.errorKind === 'query_canceled' && /statement timeout/i.test(described.message)) {
         const after = ctx.timeoutMs !== undefined ? ` (${formatDuration(ctx.timeoutMs)})` : '';
         return failure('timeout', `the query on ${target.label} ran past the step timeout${after} and was cancelled on the server (statement_timeout)${rolledBackNote(sql, outcome.rolledBack)}`, {
@@ -140,9 +146,15 @@ function targetOf(sql: SqlInput, ctx: PlanContext) {
   return resolveTarget(sql.database, ctx.config.databases, ctx.env);
 }
 
-/** A query that reads like a read runs read-only, so a hidden write fails instead of writing. */
-function readOnlyOf(sql: SqlInput): boolean {
-  return !sql.writes && classifySql(sql.query).effect === 'read';
+/**
+ * A step run as a read runs read-only (`default_transaction_read_only = on`), so a hidden write
+ * fails instead of writing — in a dry-run above all, where reads really run. A read is a query
+ * that reads like one, or any step the engine runs as a read: `readonly: true` is the author's
+ * claim, not a proof, so it is enforced too.
+ */
+function readOnlyOf(sql: SqlInput, bound: BoundQuery, ctx: PlanContext): boolean {
+  if (sql.writes) return false;
+  return ctx.effect === 'read' || classifySql(bound.sql).effect === 'read';
 }
 
 /** The SQL as written and each bound value, for a dry-run plan (secrets already redacted). */

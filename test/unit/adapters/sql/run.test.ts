@@ -122,6 +122,23 @@ describePg('sql adapter against the real server', () => {
     expect(outputs(await run({ database: 'main', query: `SELECT ${schema}.sneaky()`, writes: true })).value).toBe(99);
   });
 
+  it('F7: runs a step the engine runs as a read (readonly: true) read-only, whatever the query says', async () => {
+    const outcome = failed(await run({ database: 'main', query: `INSERT INTO ${table} VALUES (98, 'claimed')` }, { effect: 'read' }));
+    expect(outcome.errorKind).toBe('read_only_sql_transaction');
+    expect(outcome.message).toContain('because the step says `readonly: true`');
+    expect(await adminQuery(`SELECT id FROM ${table} WHERE id = 98`)).toEqual([]);
+  });
+
+  it('F7: binds the values of the query\'s expressions as parameters, and plans the SQL as it runs', async () => {
+    const evil = "x' OR '1'='1";
+    const env = { OPSCTL_B1: evil, OPSCTL_B2: '1' };
+    const query = `SELECT count(*) AS n FROM ${table} WHERE name = \${OPSCTL_B1} OR id = $1 OR id = \${OPSCTL_B2}`;
+    expect(outputs(await run({ database: 'main', query, params: [2] }, { env })).value).toBe(2);
+    const plan = await (await load('sql')).plan({ database: 'main', query, params: [2] }, fakeContext({ config, env }));
+    expect(plan.summary).toContain('(read-only)');
+    expect(plan.details).toEqual([`SELECT count(*) AS n FROM ${table} WHERE name = $2 OR id = $1 OR id = $3`, '$1 = 2', `$2 = '${evil}'`, "$3 = '1'"]);
+  });
+
   it('explains that a query with params must be one statement', async () => {
     const outcome = failed(await run({ database: 'main', query: 'SELECT $1::int; SELECT 2', params: [1] }));
     expect(outcome.message).toContain('with `params`, the query must be a single statement');
