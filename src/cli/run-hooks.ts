@@ -44,6 +44,8 @@ export interface RunHooks {
   sinks?(info: SessionInfo): Promise<readonly EventSink[]>;
   /** After every gate passed and before the first step runs (not in dry-run): take the lock. Throw an OpsctlError (exit 4) to stop. */
   beforeFirstSideEffect?(info: SessionInfo): Promise<void>;
+  /** Before steps start (not in dry-run): reject to stop the run, e.g. when its lock was lost. */
+  beforeStep?(info: SessionInfo): Promise<void>;
   /** Always called last: finish the run record, release the lock, close the store. */
   onFinish?(info: SessionInfo, result: RunResult | undefined, error: unknown): Promise<void>;
   /** Run id for this run (default: `newRunId`). */

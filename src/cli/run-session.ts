@@ -177,6 +177,7 @@ export async function runSession(request: RunRequest, hooks?: RunHooks, sessionE
         throw new Error(loaded.diagnostics.map((d) => d.message).join('; '));
       },
       ...(runHooks.beforeFirstSideEffect ? { beforeFirstSideEffect: () => runHooks.beforeFirstSideEffect!({ ...info, signal: controller.signal }) } : {}),
+      ...(runHooks.beforeStep ? { beforeStep: () => runHooks.beforeStep!(info) } : {}),
       cwd: env.cwd,
       env: env.terminal.env,
       ...(request.incident ? { incident: request.incident } : {}),

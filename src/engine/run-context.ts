@@ -51,6 +51,13 @@ export interface RunOptions {
   readonly loadRunbook?: (name: string) => Promise<StepGraph>;
   /** Called once, after every gate is known to pass and before the first step runs (not in dry-run). */
   readonly beforeFirstSideEffect?: () => Promise<void>;
+  /**
+   * Called before main-phase steps start (not in dry-run), e.g. to check the run still holds its
+   * lock. A rejection stops the run: no further step starts, the running ones finish, the run
+   * fails with the rejection's message and is not rolled back (someone else may be changing the
+   * same thing now); `finally` steps still run.
+   */
+  readonly beforeStep?: () => Promise<void>;
   readonly cwd?: string;
   readonly env?: Readonly<Record<string, string | undefined>>;
   readonly incident?: Readonly<Record<string, unknown>>;

@@ -16,6 +16,8 @@ export interface PostgresStoreOptions {
   readonly now?: () => number;
   readonly lockTtlMs?: number;
   readonly probe?: (now: number) => LivenessProbe;
+  /** How long a holder whose lock session dropped tries to re-take it (default 15s). */
+  readonly lockRecoverMs?: number;
 }
 
 /**
@@ -39,7 +41,7 @@ export class PostgresStore implements StateStore {
     this.#t = { runs: `${S}.opsctl_runs`, events: `${S}.opsctl_events`, incidents: `${S}.opsctl_incidents`, entries: `${S}.opsctl_incident_entries` };
     const ttl = options.lockTtlMs ?? LOCK_TTL_MS;
     const probe = options.probe ?? ((now: number) => defaultProbe(now, ttl));
-    this.#locks = new PgLocks(pool, url, schema, `${S}.opsctl_locks`, () => probe(this.#now()));
+    this.#locks = new PgLocks(pool, url, schema, `${S}.opsctl_locks`, () => probe(this.#now()), options.lockRecoverMs);
   }
 
   /** Connects, creates or migrates the tables, and returns the store. Errors say what to check. */
@@ -170,6 +172,10 @@ export class PostgresStore implements StateStore {
 
   forceReleaseLock(key: string): Promise<LockHolder | undefined> {
     return this.serial(`lock:${key}`, () => this.#locks.forceRelease(key));
+  }
+
+  checkLock(key: string, runId: string): Promise<void> {
+    return this.#locks.check(key, runId);
   }
 
   listLocks(): Promise<LockHolder[]> {

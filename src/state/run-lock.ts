@@ -28,6 +28,11 @@ export interface RunLock {
   release(): Promise<void>;
   /** The first heartbeat that failed (the lock was taken over or force-released), if any. */
   readonly lost: string | undefined;
+  /**
+   * Resolves while the run still holds its lock (waiting while a dropped postgres session is
+   * re-taken); rejects with "lost the lock …" otherwise. Called before steps start.
+   */
+  check(): Promise<void>;
 }
 
 /**
@@ -86,6 +91,16 @@ function startHeartbeat(request: RunLockRequest, holder: LockHolder): RunLock {
     holder,
     get lost() {
       return lost;
+    },
+    async check() {
+      if (lost === undefined && !released && request.store.checkLock) {
+        try {
+          await request.store.checkLock(holder.key, holder.runId);
+        } catch (error) {
+          lost ??= errorMessage(error);
+        }
+      }
+      if (lost !== undefined) throw new OpsctlError(`lost the lock: ${lost}; no further step was started`, ExitCode.StepFailed);
     },
     async release() {
       if (released) return;

@@ -108,6 +108,10 @@ export function stateHooks(options: StateHookOptions = {}): RunHooks {
       await store.updateRun(info.runId, { lockKey: key });
     },
 
+    async beforeStep() {
+      await lock?.check();
+    },
+
     async onFinish(info, result) {
       try {
         await journal?.close();

@@ -101,6 +101,12 @@ export interface StateStore {
   /** Release whoever holds it; journaled by the caller with who did it. */
   forceReleaseLock(key: string): Promise<LockHolder | undefined>;
   listLocks(): Promise<LockHolder[]>;
+  /**
+   * Optional, for backends whose lock can drop under a live holder (postgres: its session ended):
+   * resolves while `runId` still holds `key` (after re-taking it, if its session dropped) and
+   * rejects saying why it is lost. Cheap enough to call before every step.
+   */
+  checkLock?(key: string, runId: string): Promise<void>;
 
   close(): Promise<void>;
 }

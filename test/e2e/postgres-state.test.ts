@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { BIN, runOpsctl, tempProject } from './helpers';
 import { adminQuery, describePg, uniqueName, urlWithSchema } from '../support/pg';
@@ -37,6 +39,49 @@ describePg('two opsctl processes sharing the postgres state backend', () => {
         ['hello-a', 'succeeded'],
       ]);
     }
+  });
+
+  const mid = `apiVersion: opsctl/v1\nkind: Runbook\nname: mid\ntitle: Hold, then mark\nlock: team-mid\nparams:\n  mark: { type: string }\nsteps:\n  - id: hold\n    wait: 3s\n  - id: mark\n    needs: [hold]\n    shell: touch "\${{ params.mark }}"\n`;
+  writeFileSync(join(a.dir, 'runbooks/mid.yaml'), mid);
+  writeFileSync(join(b.dir, 'runbooks/mid.yaml'), mid);
+
+  async function waitForLockRow(key: string): Promise<string> {
+    for (let i = 0; i < 400; i++) {
+      const rows = await adminQuery<{ run_id: string }>(`SELECT run_id FROM "${schema}".opsctl_locks WHERE key = $1`, [key]).catch(() => []);
+      if (rows[0]) return rows[0].run_id;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    throw new Error(`lock ${key} was never taken`);
+  }
+
+  it('F44: a holder whose lock session is terminated mid-run keeps its lock: the contender exits 4, the holder finishes', async () => {
+    const marker = join(a.dir, 'mark-kept');
+    const holder = runOpsctl(['run', 'mid', '-p', `mark=${marker}`, '--output', 'plain'], { cwd: a.dir, env, timeoutMs: 30_000 });
+    const runId = await waitForLockRow('team-mid');
+    // A failover, pgbouncer restart or idle_session_timeout ends the holder's lock session.
+    const killed = await adminQuery<{ ok: boolean }>(`SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE application_name = 'opsctl lock team-mid'`);
+    expect(killed).toEqual([{ ok: true }]);
+    const contender = await runOpsctl(['run', 'mid', '-p', `mark=${join(b.dir, 'mark-b')}`, '--output', 'plain'], { cwd: b.dir, env });
+    expect(contender.stdout + contender.stderr).not.toContain('took over');
+    expect(contender.stdout + contender.stderr).toContain(`lock \`team-mid\` is held by run ${runId}`);
+    expect(contender.code).toBe(4);
+    const held = await holder;
+    expect(held.stderr + held.stdout).toContain('run of `mid` succeeded');
+    expect(held.code).toBe(0);
+    expect(existsSync(marker)).toBe(true);
+    expect(existsSync(join(b.dir, 'mark-b'))).toBe(false);
+  });
+
+  it('F44: a holder whose lock was released under it starts no further step and fails saying it lost the lock', async () => {
+    const marker = join(a.dir, 'mark-lost');
+    const holder = runOpsctl(['run', 'mid', '-p', `mark=${marker}`, '--output', 'plain'], { cwd: a.dir, env, timeoutMs: 30_000 });
+    const runId = await waitForLockRow('team-mid');
+    const released = await runOpsctl(['lock', 'release', 'team-mid', '--force'], { cwd: b.dir, env });
+    expect(released.stdout).toContain(`Released lock \`team-mid\` held by run ${runId}`);
+    const held = await holder;
+    expect(held.stdout + held.stderr).toContain('lost the lock: lock `team-mid` is no longer held by run');
+    expect(held.code).toBe(1);
+    expect(existsSync(marker)).toBe(false);
   });
 
   it('lets one process hold the lock; the other exits 4 naming the holder, and takes it once the holder is killed', async () => {

@@ -3,13 +3,20 @@ import type { LockHolder, LockResult } from '../store';
 import { staleReason, type LivenessProbe, type StaleReason } from '../lock-liveness';
 import { advisoryLockId } from './url';
 
-/** A lock this process holds: the session that holds the advisory lock, kept open until release. */
+/**
+ * A lock this process holds: the session that holds the advisory lock, kept open until release.
+ * When that session ends under us (failover, pgbouncer restart, a network blip) the lock is
+ * `recovering`: a new session re-takes the advisory lock if our row still names us with a live
+ * heartbeat; otherwise (someone took it over, it was force-released, the database stayed away)
+ * it is `lost`, with the reason.
+ */
 interface Held {
   readonly runId: string;
-  readonly client: Client;
-  readonly backendPid: number;
-  /** The session ended under us (server restart, `lock release --force` elsewhere). */
-  lost: boolean;
+  client: Client;
+  backendPid: number;
+  state: 'held' | 'recovering' | 'lost';
+  lostReason?: string;
+  recovery?: Promise<void>;
 }
 
 interface Row {
@@ -23,12 +30,16 @@ interface Row {
 const ROW_WAIT_MS = 2_000;
 /** How long a takeover waits for a terminated session to let go of its advisory lock. */
 const RELEASE_WAIT_MS = 5_000;
+/** How long a holder whose session dropped keeps trying to re-take its lock before it counts as lost. */
+export const RECOVER_WAIT_MS = 15_000;
 
 /**
  * Locks on PostgreSQL: `pg_try_advisory_lock` on a session of its own, kept open by the holder,
  * plus a row in `opsctl_locks` naming the holder. When the holder's process dies its session
- * ends, the server frees the advisory lock, and the next run replaces the stale row. A holder on
- * another host whose session stays up but whose heartbeat expired is evicted with
+ * ends and the server frees the advisory lock; the next run replaces the stale row only if that
+ * holder is dead by the rules of lock-liveness.ts (its pid is gone on this host, or its heartbeat
+ * expired): a session can also end under a holder that is alive, which then re-takes its lock.
+ * A holder whose session stays up but whose heartbeat expired is evicted with
  * `pg_terminate_backend`, like a dead process on this host.
  */
 export class PgLocks {
@@ -40,6 +51,7 @@ export class PgLocks {
     private readonly schema: string,
     private readonly table: string,
     private readonly probe: () => LivenessProbe,
+    private readonly recoverWaitMs = RECOVER_WAIT_MS,
   ) {}
 
   async acquire(holder: LockHolder): Promise<LockResult> {
@@ -52,9 +64,16 @@ export class PgLocks {
       for (;;) {
         const got = await session.client.query<{ got: boolean }>('SELECT pg_try_advisory_lock($1::bigint) AS got', [id]);
         if (got.rows[0]?.got === true) {
+          // The advisory lock is free, but a row naming a live holder whose session dropped is
+          // still that holder's lock: it re-takes it as soon as it can reach the database.
+          const previous = takenOver ? undefined : await this.rowOf(session.client, holder.key);
+          if (previous && previous.runId !== holder.runId && !staleReason(previous, this.probe())) {
+            return { acquired: false, holder: previous };
+          }
           const stale = await this.claimRow(holder, id, session.backendPid);
-          this.#held.set(holder.key, { runId: holder.runId, client: session.client, backendPid: session.backendPid, lost: false });
-          session.client.on('end', () => this.markLost(holder.key, session.client));
+          const held: Held = { runId: holder.runId, client: session.client, backendPid: session.backendPid, state: 'held' };
+          this.#held.set(holder.key, held);
+          this.watch(holder.key, session.client);
           kept = true;
           if (!takenOver && stale) takenOver = { holder: stale, reason: staleReason(stale, this.probe()) ?? 'dead-process' };
           return takenOver ? { acquired: true, takenOver } : { acquired: true };
@@ -78,8 +97,7 @@ export class PgLocks {
   }
 
   async heartbeat(key: string, runId: string, at: string): Promise<void> {
-    const held = this.#held.get(key);
-    if (held && held.runId === runId && held.lost) throw new Error(`lock \`${key}\` is no longer held by run ${runId}: its database session ended`);
+    await this.check(key, runId);
     const result = await this.pool.query(
       `UPDATE ${this.table} AS l SET holder = (l.holder::jsonb || jsonb_build_object('heartbeatAt', $3::text))::text
         WHERE l.key = $1 AND l.run_id = $2 AND ${LIVE}`,
@@ -105,15 +123,32 @@ export class PgLocks {
   async forceRelease(key: string): Promise<LockHolder | undefined> {
     const row = await this.readRow(key, advisoryLockId(this.schema, key));
     if (!row) return undefined;
-    if (row.live) await this.evict(key, row);
+    // The row goes first: a holder whose session we end then finds it gone and does not re-take it.
     await this.pool.query(`DELETE FROM ${this.table} WHERE key = $1 AND run_id = $2`, [key, row.holder.runId]);
-    return row.live ? row.holder : undefined;
+    if (row.live) await this.evict(key, row);
+    return row.live || !staleReason(row.holder, this.probe()) ? row.holder : undefined;
   }
 
-  /** Holders whose session still holds the advisory lock; stale rows are left out. */
+  /**
+   * Resolves while `runId` still holds `key` in this process; after its session dropped, once
+   * the lock is re-taken. Rejects with why it is lost. No database round trip when nothing
+   * happened, so it can run before every step.
+   */
+  async check(key: string, runId: string): Promise<void> {
+    const held = this.#held.get(key);
+    if (!held || held.runId !== runId) return;
+    if (held.state === 'recovering') await held.recovery;
+    if (held.state === 'lost') throw new Error(`lock \`${key}\` is no longer held by run ${runId}: ${held.lostReason ?? 'its database session ended'}`);
+  }
+
+  /**
+   * Holders whose session still holds the advisory lock, and those whose session dropped but who
+   * count as alive (they re-take it, and contenders are refused); stale rows are left out.
+   */
   async list(): Promise<LockHolder[]> {
-    const result = await this.pool.query<{ holder: string }>(`SELECT l.holder FROM ${this.table} l WHERE ${LIVE} ORDER BY l.key`);
-    return result.rows.map((r) => JSON.parse(r.holder) as LockHolder);
+    const result = await this.pool.query<{ holder: string; live: boolean }>(`SELECT l.holder, (${LIVE}) AS live FROM ${this.table} l ORDER BY l.key`);
+    const probe = this.probe();
+    return result.rows.map((r) => ({ holder: JSON.parse(r.holder) as LockHolder, live: r.live })).filter((r) => r.live || !staleReason(r.holder, probe)).map((r) => r.holder);
   }
 
   /** Releases every lock this process holds (on close). */
@@ -123,8 +158,13 @@ export class PgLocks {
 
   private async openSession(key: string): Promise<{ client: Client; backendPid: number }> {
     const client = new Client({ connectionString: this.url, application_name: `opsctl lock ${key}`.slice(0, 63), keepAlive: true, connectionTimeoutMillis: 10_000 });
-    client.on('error', () => this.markLost(key, client));
-    await client.connect();
+    client.on('error', () => this.sessionEnded(key, client));
+    try {
+      await client.connect();
+    } catch (error) {
+      await client.end().catch(() => undefined);
+      throw error;
+    }
     const pid = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
     return { client, backendPid: Number(pid.rows[0]?.pid ?? 0) };
   }
@@ -140,6 +180,13 @@ export class PgLocks {
     );
     const previous = result.rows[0]?.previous;
     return previous ? (JSON.parse(previous) as LockHolder) : undefined;
+  }
+
+  /** The row's holder, read on `client` (the session that holds the advisory lock). */
+  private async rowOf(client: Client, key: string): Promise<LockHolder | undefined> {
+    const result = await client.query<{ holder: string }>(`SELECT holder FROM ${this.table} WHERE key = $1`, [key]);
+    const row = result.rows[0];
+    return row ? (JSON.parse(row.holder) as LockHolder) : undefined;
   }
 
   private async readRow(key: string, id: string): Promise<Row | undefined> {
@@ -182,14 +229,76 @@ export class PgLocks {
 
   private async dropSession(key: string, held: Held): Promise<void> {
     if (this.#held.get(key) === held) this.#held.delete(key);
-    held.lost = true;
+    held.state = 'lost';
+    held.lostReason ??= 'it was released';
     // Ending the session frees its advisory lock.
     await held.client.end().catch(() => undefined);
   }
 
-  private markLost(key: string, client: Client): void {
+  private watch(key: string, client: Client): void {
+    client.on('end', () => this.sessionEnded(key, client));
+  }
+
+  /** Our lock's session ended without us ending it: re-take the lock in the background. */
+  private sessionEnded(key: string, client: Client): void {
     const held = this.#held.get(key);
-    if (held && held.client === client) held.lost = true;
+    if (!held || held.client !== client || held.state !== 'held') return;
+    held.state = 'recovering';
+    held.recovery = this.recover(key, held);
+  }
+
+  /**
+   * Re-takes the advisory lock on a new session, but only while our row still names our run with
+   * a heartbeat contenders count as live; a row naming another run, no row (force-released) or
+   * our own expired heartbeat means the lock is lost.
+   */
+  private async recover(key: string, held: Held): Promise<void> {
+    const id = advisoryLockId(this.schema, key);
+    const until = Date.now() + this.recoverWaitMs;
+    const lose = (reason: string) => {
+      held.state = 'lost';
+      held.lostReason = reason;
+    };
+    let lastError = '';
+    for (;;) {
+      if (this.#held.get(key) !== held) return lose('it was released');
+      let session: { client: Client; backendPid: number } | undefined;
+      let kept = false;
+      try {
+        session = await this.openSession(key);
+        const got = await session.client.query<{ got: boolean }>('SELECT pg_try_advisory_lock($1::bigint) AS got', [id]);
+        if (got.rows[0]?.got === true) {
+          const row = await this.rowOf(session.client, key);
+          if (!row) return lose('its database session ended and the lock was released meanwhile (`opsctl lock release --force`)');
+          if (row.runId !== held.runId) return lose(`its database session ended and run ${row.runId} (${row.user} on ${row.host}) took it over meanwhile`);
+          if (staleReason(row, this.probe()) === 'expired') return lose(`its heartbeat expired (last renewed ${row.heartbeatAt}) and its database session ended: another run may take it over`);
+          const at = new Date(this.probe().now).toISOString();
+          await session.client.query(
+            `UPDATE ${this.table} SET backend_pid = $3, holder = (holder::jsonb || jsonb_build_object('heartbeatAt', $4::text))::text WHERE key = $1 AND run_id = $2`,
+            [key, held.runId, session.backendPid, at],
+          );
+          if (this.#held.get(key) !== held) return lose('it was released');
+          held.client = session.client;
+          held.backendPid = session.backendPid;
+          held.state = 'held';
+          this.watch(key, session.client);
+          kept = true;
+          return;
+        }
+        // Someone holds it: a contender looking at our row (it backs off), or a new holder.
+        const row = await this.readRow(key, id);
+        if (row?.live && row.holder.runId !== held.runId) {
+          return lose(`its database session ended and run ${row.holder.runId} (${row.holder.user} on ${row.holder.host}) took it over meanwhile`);
+        }
+        lastError = 'another session holds its advisory lock';
+      } catch (error) {
+        lastError = error instanceof Error ? error.message : String(error);
+      } finally {
+        if (session && !kept) await session.client.end().catch(() => undefined);
+      }
+      if (Date.now() > until) return lose(`the state database connection dropped and the lock could not be re-taken within ${this.recoverWaitMs / 1000}s (${lastError})`);
+      await sleep(100);
+    }
   }
 }
 

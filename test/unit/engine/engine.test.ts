@@ -29,6 +29,27 @@ function setup(g: StepGraph, extra: Partial<RunOptions> = {}) {
 }
 
 describe('runGraph', () => {
+  it('F44: stops starting steps when beforeStep rejects (its lock was lost): fails with the reason, no rollback, finally still runs', async () => {
+    const g = graph([step('a', 'fake', {}), needs(step('b', 'fake', {}), ['a']), needs(step('c', 'fake', {}), ['b'])], {
+      onFailure: 'rollback',
+      finally: [step('cleanup', 'fake', {})],
+    });
+    let checks = 0;
+    const { calls, sink, run } = setup(g, {
+      beforeStep: async () => {
+        checks++;
+        if (calls.some((c) => c.step === 'a')) throw new Error('lost the lock: the state database connection dropped; no further step was started');
+      },
+    });
+    const result = await run();
+    expect(calls.map((c) => c.step)).toEqual(['a', 'cleanup']);
+    expect(checks).toBeGreaterThanOrEqual(2);
+    expect(result.status).toBe('failed');
+    expect(result.error).toBe('lost the lock: the state database connection dropped; no further step was started');
+    expect(result.steps.find((s) => s.id === 'b')?.status).toBe('skipped');
+    expect(sink.events.some((e) => e.type === 'step.rolled-back')).toBe(false);
+  });
+
   it('runs a diamond DAG and passes outputs along', async () => {
     const g = graph(
       [

@@ -1,3 +1,4 @@
+import { createServer, connect, type AddressInfo, type Socket } from 'node:net';
 import { hostname } from 'node:os';
 import { afterAll, expect, it } from 'vitest';
 import { PostgresStore } from '../../../src/state/postgres-store';
@@ -5,6 +6,7 @@ import type { LockHolder, StateStore } from '../../../src/state/store';
 import pg from 'pg';
 import { MIGRATIONS } from '../../../src/state/postgres/migrations';
 import { migrate } from '../../../src/state/postgres/migrate';
+import { advisoryLockId } from '../../../src/state/postgres/url';
 import { runRecord, sampleEvents, storeContract } from './store-contract';
 import { adminQuery, closedPort, describePg, PG_URL, uniqueName, urlWithSchema } from '../../support/pg';
 
@@ -114,29 +116,123 @@ describePg('postgres StateStore', () => {
     await Promise.all([a.close(), b.close()]);
   });
 
-  it('frees a lock when the holder’s database session dies, and the next holder replaces the stale row', async () => {
+  /** Polls `probe` until it yields a value (10 s at most). */
+  async function until<T>(probe: () => Promise<T | undefined>): Promise<T> {
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const value = await probe();
+      if (value !== undefined) return value;
+      if (Date.now() > deadline) throw new Error('condition not met within 10 s');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  /** Ends the lock sessions of `key` as a failover or pgbouncer restart would. */
+  async function terminateLockSessions(schema: string, key: string): Promise<void> {
+    const killed = await adminQuery<{ ok: boolean }>(
+      `SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()
+         AND pid IN (SELECT backend_pid FROM "${schema}".opsctl_locks)`,
+      [`opsctl lock ${key}`],
+    );
+    expect(killed).toEqual([{ ok: true }]);
+  }
+
+  it('F44: a live holder whose lock session is terminated re-takes its lock; a contender is refused meanwhile', async () => {
     const schema = uniqueName('opsctl_die');
     const a = await freshStore(schema);
     const b = await PostgresStore.open({ url: urlWithSchema(schema) });
-    // A holder on another host with a fresh heartbeat: only its session keeps the lock.
+    // A holder on another host with a fresh heartbeat: b cannot check its pid, only its heartbeat.
     const remote = holder('backup@prod', 'run-a', { host: 'elsewhere.example', pid: 1 });
     expect((await a.acquireLock(remote)).acquired).toBe(true);
-    expect(await b.acquireLock(holder('backup@prod', 'run-b'))).toEqual({ acquired: false, holder: remote });
+    const before = await adminQuery<{ backend_pid: number }>(`SELECT backend_pid FROM "${schema}".opsctl_locks`);
 
-    const killed = await adminQuery<{ ok: boolean }>(
-      `SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE application_name = 'opsctl lock backup@prod' AND datname = current_database()
-         AND pid IN (SELECT backend_pid FROM "${schema}".opsctl_locks)`,
-    );
-    expect(killed).toEqual([{ ok: true }]);
-    for (let i = 0; i < 100 && (await b.listLocks()).length > 0; i++) await new Promise((r) => setTimeout(r, 20));
-    expect(await b.listLocks()).toEqual([]);
-
-    const next = holder('backup@prod', 'run-b');
-    expect(await b.acquireLock(next)).toEqual({ acquired: true, takenOver: { holder: remote, reason: 'dead-process' } });
-    expect(await a.listLocks()).toEqual([next]);
-    await expect(a.heartbeatLock('backup@prod', 'run-a')).rejects.toThrow('lock `backup@prod` is no longer held by run run-a: its database session ended');
-    await expect(b.heartbeatLock('backup@prod', 'run-a')).rejects.toThrow('lock `backup@prod` is no longer held by run run-a: run run-b (ana@example.com@');
+    await terminateLockSessions(schema, 'backup@prod');
+    // Whether b comes before or after a re-took it, b must not take it over.
+    expect(await b.acquireLock(holder('backup@prod', 'run-b'))).toMatchObject({ acquired: false, holder: { runId: 'run-a' } });
+    await a.checkLock('backup@prod', 'run-a');
+    await a.heartbeatLock('backup@prod', 'run-a');
+    const after = await adminQuery<{ backend_pid: number }>(`SELECT backend_pid FROM "${schema}".opsctl_locks`);
+    expect(after[0]?.backend_pid).not.toBe(before[0]?.backend_pid);
+    expect((await b.listLocks()).map((l) => l.runId)).toEqual(['run-a']);
+    expect(await b.acquireLock(holder('backup@prod', 'run-b'))).toMatchObject({ acquired: false, holder: { runId: 'run-a' } });
     await Promise.all([a.close(), b.close()]);
+  });
+
+  it('F44: a row naming a live holder is not taken over when its session is gone; a dead or expired one is', async () => {
+    const schema = uniqueName('opsctl_row');
+    const b = await freshStore(schema);
+    const S = `"${schema}".opsctl_locks`;
+    const orphan = async (h: LockHolder) => {
+      await adminQuery(`DELETE FROM ${S}`);
+      // A row whose session is gone (its backend pid holds nothing), as a dropped connection leaves it.
+      await adminQuery(`INSERT INTO ${S} (key, lock_id, run_id, backend_pid, holder) VALUES ($1, $2::bigint, $3, 0, $4)`, [h.key, advisoryLockId(schema, h.key), h.runId, JSON.stringify(h)]);
+    };
+    const fresh = holder('db@prod', 'run-a', { host: 'elsewhere.example', pid: 1 });
+    await orphan(fresh);
+    expect(await b.acquireLock(holder('db@prod', 'run-b'))).toEqual({ acquired: false, holder: fresh });
+    // Shown by `lock list`, and `lock release --force` (the hint of the refusal) can free it.
+    expect(await b.listLocks()).toEqual([fresh]);
+    expect(await b.forceReleaseLock('db@prod')).toEqual(fresh);
+    expect(await b.listLocks()).toEqual([]);
+    const here = holder('db@prod', 'run-a'); // this very process: alive
+    await orphan(here);
+    expect(await b.acquireLock(holder('db@prod', 'run-b'))).toEqual({ acquired: false, holder: here });
+
+    const old = new Date(Date.now() - 10 * 60_000).toISOString();
+    const expired = holder('db@prod', 'run-a', { host: 'elsewhere.example', pid: 1, heartbeatAt: old });
+    await orphan(expired);
+    expect(await b.acquireLock(holder('db@prod', 'run-b'))).toEqual({ acquired: true, takenOver: { holder: expired, reason: 'expired' } });
+    await b.releaseLock('db@prod', 'run-b');
+    const dead = holder('db@prod', 'run-a', { pid: 2 ** 22 + 12345 });
+    await orphan(dead);
+    expect(await b.acquireLock(holder('db@prod', 'run-c'))).toEqual({ acquired: true, takenOver: { holder: dead, reason: 'dead-process' } });
+    await b.close();
+  });
+
+  it('F44: a holder whose session dropped does not re-take a lock someone else took meanwhile', async () => {
+    const schema = uniqueName('opsctl_gone');
+    const a = await freshStore(schema);
+    const b = await PostgresStore.open({ url: urlWithSchema(schema) });
+    // a's heartbeat expired (a hung process): b evicts it and takes the lock.
+    const old = new Date(Date.now() - 10 * 60_000).toISOString();
+    const hung = holder('restore@prod', 'run-a', { host: 'elsewhere.example', pid: 1, heartbeatAt: old, since: old });
+    await a.acquireLock(hung);
+    expect(await b.acquireLock(holder('restore@prod', 'run-b'))).toMatchObject({ acquired: true, takenOver: { reason: 'expired' } });
+    // Whichever of a's recovery and b's takeover reached the lock first, a does not keep it.
+    await expect(a.checkLock('restore@prod', 'run-a')).rejects.toThrow(/no longer held by run run-a: .*(run run-b|heartbeat expired)/);
+    await expect(a.heartbeatLock('restore@prod', 'run-a')).rejects.toThrow(/no longer held by run run-a/);
+    expect((await a.listLocks()).map((l) => l.runId)).toEqual(['run-b']);
+    await Promise.all([a.close(), b.close()]);
+  });
+
+  it('F44: a holder that cannot reach the database again within its recovery time has lost the lock', async () => {
+    const schema = uniqueName('opsctl_away');
+    // The state database behind a proxy we can pull the plug on.
+    const target = new URL(PG_URL);
+    const sockets = new Set<Socket>();
+    const proxy = createServer((socket) => {
+      const upstream = connect(Number(target.port || 5432), target.hostname);
+      sockets.add(socket).add(upstream);
+      socket.pipe(upstream).pipe(socket);
+      socket.on('error', () => upstream.destroy());
+      upstream.on('error', () => socket.destroy());
+    });
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+    const url = new URL(urlWithSchema(schema));
+    url.host = `127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+    const a = await PostgresStore.open({ url: url.toString(), lockRecoverMs: 300 });
+    extraSchemas.push(schema);
+    await a.acquireLock(holder('x@prod', 'run-a', { host: 'elsewhere.example', pid: 1 }));
+    await a.checkLock('x@prod', 'run-a');
+
+    await new Promise<void>((r) => {
+      proxy.close(() => r());
+      for (const socket of sockets) socket.destroy();
+    });
+    const lost = await until(() => a.checkLock('x@prod', 'run-a').then(() => undefined, (error: unknown) => String(error)));
+    expect(lost).toMatch(/no longer held by run run-a: the state database connection dropped and the lock could not be re-taken within 0.3s/);
+    await expect(a.heartbeatLock('x@prod', 'run-a')).rejects.toThrow(/the state database connection dropped/);
+    await a.close();
   });
 
   it('force-releases a lock held by another process by ending its session', async () => {
