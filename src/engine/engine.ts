@@ -185,8 +185,6 @@ export async function runGraph(o: RunOptions): Promise<RunResult> {
   let failedStep: string | undefined;
   let declined = false;
   let stopping = false;
-  // Why `beforeStep` stopped the run (it lost its lock), if it did.
-  let refused: string | undefined;
   const concurrency = o.concurrency ?? graph.runbook.concurrency;
   const onEnd = (id: string, end: StepEnd) => {
     slots.set(id, 'settled');
@@ -217,14 +215,6 @@ export async function runGraph(o: RunOptions): Promise<RunResult> {
   const queue = new ReadyQueue(graph.order, effectiveNeeds(graph, plan), slots);
   for (;;) {
     if (rc.signal.aborted) stopping = true;
-    if (!stopping && !o.dryRun && o.beforeStep && running.size < Math.max(1, concurrency)) {
-      try {
-        await o.beforeStep();
-      } catch (error) {
-        refused = errorMessage(error);
-        stopping = true;
-      }
-    }
     const ready = stopping ? [] : queue.take(Math.max(1, concurrency) - running.size);
     for (const id of ready) {
       slots.set(id, 'running');
@@ -250,7 +240,7 @@ export async function runGraph(o: RunOptions): Promise<RunResult> {
 
   const cancelled = rc.signal.aborted;
   const failedState = failedStep ? rc.states.get(failedStep) : undefined;
-  const stopReason = cancelled ? 'the run was cancelled' : failedStep ? `\`${failedStep}\` failed` : declined ? 'a confirmation was declined' : refused ? 'the run stopped' : '';
+  const stopReason = cancelled ? 'the run was cancelled' : failedStep ? `\`${failedStep}\` failed` : declined ? 'a confirmation was declined' : '';
   for (const [id, slot] of slots) {
     if (slot === 'waiting') skip(rc, graph.steps.get(id)!, rc.states.get(id)!, `not started: ${stopReason}`);
   }
@@ -258,21 +248,24 @@ export async function runGraph(o: RunOptions): Promise<RunResult> {
   let status: RunStatus = cancelled ? 'cancelled' : failedStep ? 'failed' : declined ? 'not-confirmed' : o.dryRun ? 'planned' : 'succeeded';
   let error = failedState ? `step \`${stepPath(rc, failedStep!)}\` ${failureWords(failedState)}` : undefined;
   if (cancelled) error = `cancelled: ${errorMessage(rc.signal.reason)}`;
-  if (refused !== undefined && !cancelled) {
-    status = 'failed';
-    error = error ? `${error}; and ${refused}` : refused;
-  }
   if (declined && !error) {
     const refused = [...rc.states.entries()].find(([, state]) => state.reason === 'declined');
     error = refused ? `step \`${stepPath(rc, refused[0])}\` was not confirmed: ${refused[1].message ?? 'declined'}` : 'a confirmation was declined; the run stopped';
   }
 
   let undoErrors: UndoError[] = [];
-  if (status === 'failed' && graph.runbook.onFailure === 'rollback' && !o.dryRun && refused === undefined) {
+  if (status === 'failed' && graph.runbook.onFailure === 'rollback' && !o.dryRun) {
     rc.status = status;
-    undoErrors = await rollback(rc, graph);
-    if (undoErrors.length > 0) {
-      error = `${error}; and the rollback failed too: ${undoErrors.map((u) => `undo of \`${u.step}\`: ${u.message}`).join('; ')}`;
+    const undone = await rollback(rc, graph);
+    undoErrors = undone.errors;
+    const finish = o.nested ? '' : `; finish it with: opsctl rollback --run ${o.runId}`;
+    if (undone.interrupted) {
+      // Interrupted, not failed: exit 130, and the steps still to undo are named.
+      status = 'cancelled';
+      const { undone: done, notUndone } = undone.interrupted;
+      error = `${error}; the rollback was interrupted (${errorMessage(rc.signal.reason)})${done.length ? ` after undoing ${names(done)}` : ''}${notUndone.length ? `; not undone: ${names(notUndone)}${finish}` : ''}`;
+    } else if (undoErrors.length > 0) {
+      error = `${error}; and the rollback failed too: ${undoErrors.map((u) => `undo of \`${u.step}\`: ${u.message}`).join('; ')}${finish.replace('finish it', 'once the cause is fixed, finish it')}`;
     }
   }
 
@@ -291,6 +284,10 @@ export async function runGraph(o: RunOptions): Promise<RunResult> {
   }
 
   return finish(status, { ...(failedStep ? { failedStep } : {}), ...(error ? { error } : {}), undoErrors });
+}
+
+function names(ids: readonly string[]): string {
+  return ids.map((id) => `\`${id}\``).join(', ');
 }
 
 /** `failed: …`, or `timed out after 15m: …` (a timeout's message starts with those words). */

@@ -19,38 +19,78 @@ export function undoOrder(completions: readonly string[], steps: ReadonlyMap<str
   return order.filter((id) => steps.get(id)?.undo !== undefined);
 }
 
+export interface RollbackResult {
+  readonly errors: UndoError[];
+  /** Set when the run was interrupted (Ctrl-C, SIGTERM) during the rollback. */
+  readonly interrupted?: {
+    /** Undos that completed. */
+    readonly undone: readonly string[];
+    /** Steps whose undo did not run or did not finish: `rollback --run` finishes them. */
+    readonly notUndone: readonly string[];
+  };
+}
+
 /**
  * `on_failure: rollback`: undoes what a failed step changed before failing (an ECS deploy whose
  * wait timed out), then every succeeded step in reverse order of completion. A failing undo is
  * reported and the rollback goes on; the caller reports it together with the error that started
  * the rollback. A failed step keeps its status (`failed`, `timed-out`); its `undo` says how the undo went.
+ *
+ * A Ctrl-C / SIGTERM during the rollback does not abandon the undo in progress: it may finish
+ * within the grace period (then it is told to stop), no further undo starts, and the result says
+ * which steps are still to undo (their status stays as it was, so `rollback --run` picks them up).
  */
-export async function rollback(rc: RunContext, graph: StepGraph): Promise<UndoError[]> {
+export async function rollback(rc: RunContext, graph: StepGraph): Promise<RollbackResult> {
   const errors: UndoError[] = [];
-  for (const id of undoOrder(rc.completions, graph.steps, rc.changedThenFailed)) {
-    const step = graph.steps.get(id)!;
-    const state = rc.states.get(id)!;
-    const failed = state.status !== 'succeeded';
-    const started = rc.options.clock.now();
-    if (!failed) state.status = 'rolling-back';
-    rc.emit({ type: 'step.rolling-back', step: id });
-    const message = await undoStep(rc, step);
-    if (message === undefined) {
-      if (!failed) state.status = 'rolled-back';
-      state.undo = { status: 'rolled-back' };
-      rc.emit({ type: 'step.rolled-back', step: id, durationMs: rc.options.clock.now() - started });
-    } else {
-      if (!failed) state.status = 'rollback-failed';
-      state.undo = { status: 'rollback-failed', message };
-      errors.push({ step: id, message });
-      rc.emit({ type: 'step.rollback-failed', step: id, message });
+  const undone: string[] = [];
+  const notUndone: string[] = [];
+  const graceMs = rc.options.graceMs ?? 15_000;
+  const undoAbort = new AbortController();
+  const onInterrupt = () => {
+    rc.emit({ type: 'log', level: 'warn', message: `rollback in progress: the undo running now may finish (up to ${Math.round(graceMs / 1000)}s); no further undo starts` });
+    rc.options.clock.sleep(graceMs, undoAbort.signal).then(
+      () => undoAbort.abort(rc.signal.reason),
+      () => undefined,
+    );
+  };
+  if (rc.signal.aborted) onInterrupt();
+  else rc.signal.addEventListener('abort', onInterrupt, { once: true });
+  try {
+    for (const id of undoOrder(rc.completions, graph.steps, rc.changedThenFailed)) {
+      if (rc.signal.aborted) {
+        notUndone.push(id);
+        continue;
+      }
+      const step = graph.steps.get(id)!;
+      const state = rc.states.get(id)!;
+      const failed = state.status !== 'succeeded';
+      const started = rc.options.clock.now();
+      if (!failed) state.status = 'rolling-back';
+      rc.emit({ type: 'step.rolling-back', step: id });
+      const message = await undoStep(rc, step, undoAbort.signal);
+      if (message === undefined) {
+        if (!failed) state.status = 'rolled-back';
+        state.undo = { status: 'rolled-back' };
+        undone.push(id);
+        rc.emit({ type: 'step.rolled-back', step: id, durationMs: rc.options.clock.now() - started });
+      } else {
+        if (!failed) state.status = 'rollback-failed';
+        state.undo = { status: 'rollback-failed', message };
+        errors.push({ step: id, message });
+        if (rc.signal.aborted) notUndone.push(id);
+        rc.emit({ type: 'step.rollback-failed', step: id, message });
+      }
     }
+  } finally {
+    rc.signal.removeEventListener('abort', onInterrupt);
+    // Ends the grace timer if it is still waiting.
+    if (!undoAbort.signal.aborted) undoAbort.abort();
   }
-  return errors;
+  return { errors, ...(rc.signal.aborted ? { interrupted: { undone, notUndone } } : {}) };
 }
 
 /** Undefined when the undo succeeded, else what went wrong. */
-async function undoStep(rc: RunContext, step: Step): Promise<string | undefined> {
+async function undoStep(rc: RunContext, step: Step, signal: AbortSignal): Promise<string | undefined> {
   const o = rc.options;
   const state = rc.states.get(step.id)!;
   try {
@@ -82,7 +122,7 @@ async function undoStep(rc: RunContext, step: Step): Promise<string | undefined>
       input,
       attempt: 1,
       ...(step.timeoutMs !== undefined ? { timeoutMs: step.timeoutMs } : {}),
-      runSignal: rc.signal,
+      runSignal: signal,
       clock: o.clock,
       graceMs: o.graceMs ?? 15_000,
       context: {
@@ -100,7 +140,7 @@ async function undoStep(rc: RunContext, step: Step): Promise<string | undefined>
         output: (stream, text) => rc.emit({ type: 'step.output', step: step.id, stream, text }),
         progress: (message) => rc.emit({ type: 'step.progress', step: step.id, message }),
         registerSecret: (value) => o.redactor.add(value),
-        runRunbook: (name, params) => rc.runChild(step.id, name, params, rc.signal),
+        runRunbook: (name, params) => rc.runChild(step.id, name, params, signal),
       },
     });
     return result.outcome.type === 'success' ? undefined : result.outcome.message;

@@ -47,7 +47,9 @@ export async function completedSteps(
   const ended = [...replayed.steps.values()].sort((a, b) => (a.endedAt ?? '').localeCompare(b.endedAt ?? ''));
   for (const step of ended) {
     const failedChange = withFailedChanges && (step.status === 'failed' || step.status === 'timed-out') && step.undoFacts !== undefined;
-    if (step.status === 'succeeded' || failedChange) {
+    // An automatic rollback that failed or was interrupted left these changes in place: still to undo.
+    const undoUnfinished = withFailedChanges && (step.status === 'rollback-failed' || step.status === 'rolling-back');
+    if (step.status === 'succeeded' || failedChange || undoUnfinished) {
       completed[step.id] = {
         outputs: step.outputs,
         ...(step.exitCode !== undefined ? { exitCode: step.exitCode } : {}),

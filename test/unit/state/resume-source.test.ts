@@ -124,3 +124,31 @@ describe('completedSteps for rollback --run', () => {
     expect(forResume.order).toEqual(['scale']);
   });
 });
+
+describe('completedSteps for rollback --run (F35)', () => {
+  it('keeps steps whose automatic undo failed or never finished, and drops those rolled back', async () => {
+    const { completedSteps } = await import('../../../src/state/resume-source');
+    const record = crashed('20261122T145221-5bc6', { status: 'cancelled' });
+    const store = await seed([
+      {
+        record,
+        events: [
+          { type: 'step.succeeded', step: 'a', durationMs: 1, outputs: {} },
+          { type: 'step.succeeded', step: 'b', durationMs: 1, outputs: {} },
+          { type: 'step.succeeded', step: 'c', durationMs: 1, outputs: {} },
+          { type: 'step.succeeded', step: 'd', durationMs: 1, outputs: {} },
+          { type: 'step.failed', step: 'e', durationMs: 1, reason: 'exit-non-zero', message: 'exit 1' },
+          { type: 'step.rolling-back', step: 'd' },
+          { type: 'step.rolled-back', step: 'd', durationMs: 1 },
+          { type: 'step.rolling-back', step: 'c' },
+          { type: 'step.rollback-failed', step: 'c', message: 'interrupted by SIGINT' },
+          { type: 'step.rolling-back', step: 'b' },
+        ],
+      },
+    ]);
+    const done = await completedSteps(store, record, 0, true);
+    expect(done.order).toEqual(['a', 'b', 'c']);
+    // resume never counts them as done
+    expect((await completedSteps(store, record)).order).toEqual(['a']);
+  });
+});
