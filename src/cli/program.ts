@@ -101,6 +101,7 @@ export function buildProgram(): Command {
     .option('--env <name>', 'environment from opsctl.yaml')
     .addOption(new Option('-o, --output <format>', 'output format (default: pretty on a terminal, else plain)').choices(['pretty', 'plain', 'json']))
     .option('--report <file>', 'write the markdown report (templates/checklist-report.md, or the checklist\'s vars.report_template)')
+    .option('--force', 'replace the --report file if it exists')
     .option('-y, --yes', 'pass every confirmation')
     .option('--approve <step>', 'pass the confirmation of this step (repeatable)', collect, [])
     .option('--dry-run', 'run the checks (reads) only; print what the other steps would do')

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { ExitCode } from '../exit-codes';
 import type { RunHooks, SessionInfo } from '../run-hooks';
 import { usageError } from '../../util/errors';
+import { refuseOverwrite } from '../../util/output-file';
 
 export interface ChecklistFlags {
   readonly param?: string[];
@@ -13,6 +14,7 @@ export interface ChecklistFlags {
   readonly yes?: boolean;
   readonly approve?: string[];
   readonly dryRun?: boolean;
+  readonly force?: boolean;
 }
 
 /**
@@ -31,6 +33,7 @@ export default async function checklist(name: string, flags: ChecklistFlags): Pr
 
   const config = await loadConfig(cwd);
   const path = locateChecklist(name, config, cwd);
+  if (flags.report) refuseOverwrite(resolve(cwd, flags.report), flags.force, 'checklist report');
   const collector = collectSteps();
   const base = await createRunHooks();
   let session: SessionInfo | undefined;

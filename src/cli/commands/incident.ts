@@ -110,6 +110,7 @@ export function registerIncident(program: Command): void {
     .argument('[id]', 'the incident (default: the open one, else the most recent)')
     .addOption(idOption())
     .option('--output <file|json>', 'write the draft to FILE (default: stdout); `json` prints the data instead')
+    .option('--force', 'replace FILE if it exists (it may hold the team’s edits)')
     .action(lazy(() => import('./incident-postmortem')));
 
 }
