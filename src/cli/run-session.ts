@@ -90,6 +90,22 @@ export async function runSession(request: RunRequest, hooks?: RunHooks, sessionE
   });
   if (unmet && !request.dryRun) throw usageError(unmet.message, unmet.hint);
   if (unmet) env.stderr.write(`warning: ${unmet.message} (a real run stops here)\n`);
+  // Usage mistakes stop here, before a param is asked or a run record exists: a bad flag is not a
+  // failed run in the history (F2), a selection that leaves out outputs a step reads (F20) and a
+  // report path that cannot be written (F24) are not found after the changes were made.
+  const concurrency = request.concurrency !== undefined ? parseConcurrency(request.concurrency) : undefined;
+  const { selectionProblems } = await import('../engine/selection-reads');
+  const problems = selectionProblems(graph, registry, {
+    selection: { only: request.only ?? [], skip: request.skip ?? [], ...(request.from ? { from: request.from } : {}) },
+    approve: request.approve ?? [],
+    ...(runHooks.resume ? { completed: new Set(Object.keys(runHooks.resume.completed)), ...(runHooks.resume.interrupted ? { interrupted: runHooks.resume.interrupted } : {}) } : {}),
+  });
+  if (problems.length > 0) throw usageError(problems.join('\n'), 'see the step ids with `opsctl graph RUNBOOK`');
+  if (request.report) {
+    const { reportPathProblem } = await import('../ui/report');
+    const problem = await reportPathProblem(request.report);
+    if (problem) throw usageError(problem);
+  }
 
   const output = chooseOutput(request.output, env.terminal);
   const renderer = await createRenderer(output, env);
@@ -167,7 +183,7 @@ export async function runSession(request: RunRequest, hooks?: RunHooks, sessionE
       signal: controller.signal,
       dryRun,
       noChecks: request.noChecks ?? false,
-      ...(request.concurrency !== undefined ? { concurrency: parseConcurrency(request.concurrency) } : {}),
+      ...(concurrency !== undefined ? { concurrency } : {}),
       selection: { only: request.only ?? [], skip: request.skip ?? [], ...(request.from ? { from: request.from } : {}) },
       approvals: { yes: request.yes ?? false, approve: request.approve ?? [] },
       ...(runHooks.resume ? { resume: { ...runHooks.resume, ...(request.rerunInterrupted ? { rerunInterrupted: true } : {}) } } : {}),
@@ -185,7 +201,11 @@ export async function runSession(request: RunRequest, hooks?: RunHooks, sessionE
     result = { ...result, approvals: [...approvals, ...result.approvals] };
     if (request.report) {
       const { writeReport } = await import('../ui/report');
-      await writeReport(request.report, result, { runbook: graph.runbook.name, title: graph.runbook.title, ...(environment ? { environment: environment.name } : {}), startedAt: new Date(startedAt).toISOString() }, (v) => redactor.redactValue(v));
+      // Checked up front; if it still fails (disk full, removed meanwhile) that is an I/O problem
+      // to report, not a bug in opsctl, and the exit code stays the run's.
+      await writeReport(request.report, result, { runbook: graph.runbook.name, title: graph.runbook.title, ...(environment ? { environment: environment.name } : {}), startedAt: new Date(startedAt).toISOString() }, (v) => redactor.redactValue(v)).catch((error: unknown) => {
+        env.stderr.write(`error: could not write the report to ${request.report}: ${error instanceof Error ? error.message : String(error)}\n`);
+      });
     }
   } catch (error) {
     failure = error;

@@ -1,6 +1,18 @@
 import { conditionSource, extractReferences, parseCel, scanTemplate } from '../expr';
 import type { Step, StepGraph } from '../runbook/model';
-import type { RunPlan } from './plan';
+import type { AdapterRegistry } from '../adapters/types';
+import { approveErrors, planRun, type PlanOptions, type RunPlan } from './plan';
+
+/**
+ * Every usage mistake in `--only`/`--skip`/`--from`/`--approve`, for the CLI to stop on before a
+ * run record exists or a param is asked (the engine checks the same again).
+ */
+export function selectionProblems(graph: StepGraph, registry: AdapterRegistry, options: PlanOptions & { readonly approve: readonly string[] }): string[] {
+  const plan = planRun(graph, registry, options);
+  const errors = [...plan.errors, ...approveErrors(plan, options.approve)];
+  if (plan.errors.length === 0) errors.push(...selectionReadErrors(graph, plan));
+  return errors;
+}
 
 /**
  * `--from`, `--skip` and `--only` must not leave out a step whose outputs a step that runs reads:

@@ -1,4 +1,6 @@
-import { writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import type { RunResult } from '../engine/engine';
 
 export interface ReportMeta {
@@ -6,6 +8,26 @@ export interface ReportMeta {
   readonly title: string;
   readonly environment?: string;
   readonly startedAt: string;
+}
+
+/**
+ * Why `--report FILE` could not be written, checked before the run starts (a deploy that succeeds
+ * and then fails on its report path makes CI retry the deploy); undefined when it looks writable.
+ */
+export async function reportPathProblem(file: string): Promise<string | undefined> {
+  const full = path.resolve(file);
+  const dir = path.dirname(full);
+  const info = await stat(dir).catch(() => undefined);
+  if (!info) return `--report ${file}: the folder ${dir} does not exist; create it first or pick another path`;
+  if (!info.isDirectory()) return `--report ${file}: ${dir} is not a folder`;
+  const existing = await stat(full).catch(() => undefined);
+  if (existing?.isDirectory()) return `--report ${file}: ${full} is a folder; name a file in it`;
+  try {
+    await access(existing ? full : dir, constants.W_OK);
+  } catch {
+    return `--report ${file}: ${existing ? full : `the folder ${dir}`} is not writable for this user`;
+  }
+  return undefined;
 }
 
 /** `--report FILE`: a JSON summary, or JUnit XML when FILE ends in `.xml` (for CI test tabs). */

@@ -37,6 +37,37 @@ describe('engine / run session fixes found by QA', () => {
     expect(run.stdout).not.toContain('OPSCTL_V1');
   });
 
+  it('F2, F20, F24: usage mistakes in run flags exit 2 before anything runs or is recorded', async () => {
+    const dir = project({
+      'order.yaml': rb(
+        'order',
+        'steps:',
+        '  - { id: build, shell: "touch build.marker; echo abc", outputs: { checksum: stdout } }',
+        '  - { id: snapshot, shell: touch snapshot.marker }',
+        '  - { id: verify, shell: \'test "${{ steps.build.outputs.checksum }}" = abc && touch verify.marker\' }',
+      ),
+    });
+    const cases: [string[], RegExp][] = [
+      [['--concurrency', 'abc'], /--concurrency abc: expected a whole number/],
+      [['--from', 'verify'], /step `verify` reads `steps\.build\.outputs\.checksum`, but `build` does not run \(before --from verify\)/],
+      [['--skip', 'build'], /but `build` does not run \(skipped by --skip\)/],
+      [['--report', join(dir, 'nope/r.json')], /--report .*nope\/r\.json: the folder .*nope does not exist/],
+    ];
+    for (const [flags, message] of cases) {
+      const result = await runOpsctl(['run', './order.yaml', ...flags], { cwd: dir, env: ci });
+      expect(result.code, result.stderr).toBe(2);
+      expect(result.stderr).toMatch(message);
+      expect(result.stderr).not.toMatch(/internal error/);
+    }
+    expect(existsSync(join(dir, 'build.marker'))).toBe(false);
+    const history = await runOpsctl(['runs', 'list'], { cwd: dir, env: ci });
+    expect(history.stdout).not.toMatch(/order/);
+    const skipped = await runOpsctl(['run', './order.yaml', '--skip', 'snapshot', '--report', 'r.json'], { cwd: dir, env: ci });
+    expect(skipped.code, skipped.stderr).toBe(0);
+    expect(existsSync(join(dir, 'verify.marker'))).toBe(true);
+    expect(existsSync(join(dir, 'r.json'))).toBe(true);
+  });
+
   it('F41: SIGTERM while a confirmation prompt is open closes the prompt, runs finally and exits 130', async () => {
     const dir = project({
       'gate.yaml': rb('gate', 'steps:', '  - { id: first, shell: touch first.marker }', '  - { id: danger, confirm: "Really release?", shell: touch danger.marker }', 'finally:', '  - { id: tidy, shell: touch tidy.marker }'),
