@@ -233,7 +233,11 @@ function stateError(error: unknown, url: string, schema: string): OpsctlError {
   const resolved = resolveTarget(url, {}, process.env);
   if (connecting && resolved.ok) {
     const described = describeConnectError(error, resolved.target, '`state.url` in opsctl.yaml');
-    return new OpsctlError(`the postgres state backend is unavailable: ${described.message}`, ExitCode.Usage);
+    return new OpsctlError(
+      `the postgres state backend is unavailable: ${described.message}`,
+      ExitCode.Usage,
+      'if you must act before it is back, run the command with OPSCTL_STATE=file to use the local file backend (.opsctl/ beside opsctl.yaml): no team-wide locks, and the run is recorded on this machine only',
+    );
   }
   return new OpsctlError(
     `could not prepare the opsctl tables in schema \`${schema}\` of ${redactPassword(url)}: ${message}`,

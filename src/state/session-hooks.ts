@@ -5,7 +5,7 @@ import type { EventSink } from '../engine/events';
 import type { StepGraph } from '../runbook/model';
 import { OpsctlError, errorMessage } from '../util/errors';
 import { JournalSink } from './journal';
-import { openStore } from './open-store';
+import { openStore, stateFallback } from './open-store';
 import { acquireRunLock, defaultLockKey, type RunLock } from './run-lock';
 import { buildRunRecord, currentTrigger } from './run-record';
 import { MIN_SECRET_LENGTH, setActiveRedactor } from './redactor';
@@ -61,7 +61,7 @@ export function stateHooks(options: StateHookOptions = {}): RunHooks {
     },
 
     async sinks(info) {
-      store = options.store ?? (await openStore(info.config));
+      store = options.store ?? (await openStore(info.config, env, notify));
       const runbook = info.graph.runbook;
       const record = buildRunRecord({
         id: info.runId,
@@ -77,7 +77,8 @@ export function stateHooks(options: StateHookOptions = {}): RunHooks {
         ...(options.rollbackOf ? { rollbackOf: options.rollbackOf } : {}),
         ...(options.incidentId ? { incidentId: options.incidentId } : {}),
       });
-      await store.createRun({ ...record, approvals: info.approvals });
+      const fallback = options.store ? undefined : stateFallback(info.config, env);
+      await store.createRun({ ...record, approvals: info.approvals, ...(fallback ? { stateFallback: fallback } : {}) });
       journal = new JournalSink({
         store,
         runId: info.runId,

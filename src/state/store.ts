@@ -23,6 +23,8 @@ export interface RunRecord {
   readonly rollbackOf?: string;
   readonly incidentId?: string;
   readonly lockKey?: string;
+  /** Set when the run used the local file backend instead of the configured one (`OPSCTL_STATE=file`): what and why. */
+  readonly stateFallback?: string;
 }
 
 export interface Approval {
