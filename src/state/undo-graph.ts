@@ -40,7 +40,9 @@ export async function buildUndoGraph(
     const step = original.steps.get(id);
     const done = completed[id];
     if (!step || !done) continue;
-    restoredSteps.push({ ...step, needs: [] });
+    // A restored `finally` step stays restored: the rollback runs only its undos, never the
+    // original run's clean-up or notifications again.
+    restoredSteps.push({ ...step, phase: 'main', needs: [] });
     restored[id] = done;
   }
 

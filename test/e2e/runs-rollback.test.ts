@@ -86,6 +86,38 @@ describe('rollback --run RUN_ID', () => {
     expect(applied(dir)).toEqual(['first v1', 'second', 'third', 'undo second', 'undo first id-41 v1']);
   });
 
+  it('`rollback --run last --yes` after a refused `rollback --run last` undoes the run; the original `finally` steps do not run again (F19)', async () => {
+    const withFinally = `apiVersion: opsctl/v1
+kind: Runbook
+name: release
+steps:
+  - id: release
+    shell: echo "release" >> applied.log
+    undo: { shell: 'echo "undo release" >> applied.log' }
+finally:
+  - id: summary
+    shell: echo "summary \${{ run.status }}" >> applied.log
+`;
+    const project = stateProject({ release: withFinally });
+    cleanups.push(project.cleanup);
+    const dir = project.dir;
+    expect((await run(dir, ['run', 'release', '--env', 'staging', '--yes'])).code).toBe(0);
+    const [runId] = runIds(dir);
+    expect((await run(dir, ['rollback', '--run', 'last'])).code).toBe(3);
+    const retried = await run(dir, ['rollback', '--run', 'last', '--yes']);
+    expect(retried.stderr).not.toContain('undoing an undo');
+    expect(retried.code).toBe(0);
+    expect(applied(dir)).toEqual(['release', 'summary succeeded', 'undo release']);
+    const rollbackId = runIds(dir).find((id) => record(dir, id).status === 'succeeded' && record(dir, id).rollbackOf === runId);
+    expect(rollbackId).toBeDefined();
+    const started = journal(dir, rollbackId!).filter((e) => e.type === 'step.started').map((e) => ('step' in e ? e.step : ''));
+    expect(started).toEqual(['undo-release']);
+
+    const explicit = await run(dir, ['rollback', '--run', rollbackId!, '--yes']);
+    expect(explicit.code).toBe(2);
+    expect(explicit.stderr).toContain(`opsctl rollback --run ${runId}`);
+  });
+
   it('names an unknown run (exit 2)', async () => {
     const project = stateProject({ change: RUNBOOK });
     cleanups.push(project.cleanup);

@@ -45,9 +45,14 @@ async function rollbackRun(name: string, flags: RollbackFlags): Promise<void> {
   let done;
   const alreadyUndone = new Map<string, string>();
   try {
-    record = await findRun(store, name);
+    record = name === 'last' ? await lastUndoable(store) : await findRun(store, name);
     if (record.dryRun) throw new OpsctlError(`run ${record.id} was a dry run: it changed nothing, so there is nothing to undo`, ExitCode.ResumeRefused);
-    if (record.rollbackOf) throw usageError(`run ${record.id} is itself the rollback of run ${record.rollbackOf}; undoing an undo is not supported`, `run the runbook again to redo the change`);
+    if (record.rollbackOf) {
+      throw usageError(
+        `run ${record.id} is itself the rollback of run ${record.rollbackOf}; undoing an undo is not supported`,
+        `to retry that rollback: \`opsctl rollback --run ${record.rollbackOf}\`; to redo the change, run the runbook again`,
+      );
+    }
     const rollbacks = (await store.listRuns()).filter((run) => run.rollbackOf === record!.id);
     const rolledBackBy = rollbacks.find((run) => run.status === 'succeeded');
     if (rolledBackBy && !flags.force) {
@@ -88,4 +93,14 @@ async function rollbackRun(name: string, flags: RollbackFlags): Promise<void> {
     toRequest(target, { ...flags, param: [...paramFlags(record.params), ...(flags.param ?? [])], ...(flags.env === undefined && record.environment ? { env: record.environment } : {}) }, { graph: built.graph }),
     hooks,
   );
+}
+
+/**
+ * `rollback --run last`: the most recent run that could have changed something — not a rollback
+ * (a refused `rollback --run last` must not become `last` for the retry with `--yes`), not a dry run.
+ */
+async function lastUndoable(store: import('../../state/store').StateStore): Promise<import('../../state/store').RunRecord> {
+  const found = (await store.listRuns()).find((run) => !run.rollbackOf && !run.dryRun);
+  if (!found) throw usageError('no run that changed something is recorded', 'see the recorded runs with `opsctl runs list`');
+  return found;
 }
