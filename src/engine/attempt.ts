@@ -32,11 +32,12 @@ export interface AttemptResult {
  */
 export async function runAttempt(options: AttemptOptions): Promise<AttemptResult> {
   const controller = new AbortController();
-  const timer = new AbortController();
+  // Only a step with a timeout gets a timer (aborting an unused one cost a DOMException per step).
+  const timer = options.timeoutMs !== undefined && options.timeoutMs > 0 ? new AbortController() : undefined;
   const onRunAbort = () => controller.abort(options.runSignal.reason ?? new CancelledError());
   if (options.runSignal.aborted) onRunAbort();
   else options.runSignal.addEventListener('abort', onRunAbort, { once: true });
-  if (options.timeoutMs !== undefined && options.timeoutMs > 0) {
+  if (timer && options.timeoutMs !== undefined) {
     const ms = options.timeoutMs;
     options.clock.sleep(ms, timer.signal).then(
       () => controller.abort(new TimeoutError(ms)),
@@ -64,7 +65,7 @@ export async function runAttempt(options: AttemptOptions): Promise<AttemptResult
       end: 'cancelled',
     };
   } finally {
-    timer.abort();
+    timer?.abort();
     options.runSignal.removeEventListener('abort', onRunAbort);
   }
 }
