@@ -32,9 +32,24 @@ export function handleError(error: unknown, errStream: NodeJS.WritableStream = p
     if (error.hint) stderr.write(`hint: ${error.hint}\n`);
     return error.exitCode;
   }
+  if (isFileSystemError(error)) {
+    // A missing folder, a permission, a full disk: a problem on this machine, not a bug in opsctl.
+    stderr.write(`error: ${error.message}\n`);
+    stderr.write(`hint: check that ${error.path ? `\`${error.path}\`` : 'the file'} exists and is writable by this user, and that the disk is not full\n`);
+    return ExitCode.Usage;
+  }
   const message = error instanceof Error ? error.message : String(error);
   stderr.write(`error: opsctl hit an internal error: ${message}\n`);
   stderr.write('This is a bug in opsctl, not in your runbook. Set OPSCTL_DEBUG=1 for details.\n');
   if (process.env.OPSCTL_DEBUG && error instanceof Error && error.stack) stderr.write(`${error.stack}\n`);
   return ExitCode.StepFailed;
+}
+
+const FILE_SYSTEM_CODES = new Set(['ENOENT', 'EACCES', 'EPERM', 'EISDIR', 'ENOTDIR', 'ENOSPC', 'EROFS', 'EEXIST', 'EDQUOT', 'ENAMETOOLONG', 'EMFILE']);
+
+/** An error of a file system call (`open`, `mkdir`, `chdir` …) that names its path. */
+function isFileSystemError(error: unknown): error is NodeJS.ErrnoException {
+  if (!(error instanceof Error)) return false;
+  const { code, syscall } = error as NodeJS.ErrnoException;
+  return typeof code === 'string' && FILE_SYSTEM_CODES.has(code) && typeof syscall === 'string';
 }

@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { VERSION } from './version';
 import { registerIncident } from './commands/incident';
 import { registerRunCommands } from './run-flags';
+import { usageError } from '../util/errors';
 
 /**
  * The commander program. Each command declares its flags here (cheap) and imports its
@@ -19,7 +20,7 @@ export function buildProgram(): Command {
   program.addOption(new Option('-C, --dir <path>', 'run as if started in this folder'));
   program.hook('preAction', () => {
     const dir = program.opts<{ dir?: string }>().dir;
-    if (dir) process.chdir(dir);
+    if (dir) changeDirectory(dir);
   });
 
   registerRunCommands(program);
@@ -144,4 +145,15 @@ export function lazy<A extends unknown[]>(load: () => Promise<{ default: (...arg
 /** Collects a repeatable flag (`-p a=1 -p b=2`). */
 export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
+}
+
+/** `-C DIR`: a folder that is not there is a usage error (exit 2), not an internal one. */
+function changeDirectory(dir: string): void {
+  try {
+    process.chdir(dir);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such folder' : code === 'ENOTDIR' ? 'not a folder' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
+    throw usageError(`-C ${dir}: ${why}`, 'give a folder that exists (opsctl runs as if started there)');
+  }
 }

@@ -68,6 +68,13 @@ describe('engine / run session fixes found by QA', () => {
     expect(existsSync(join(dir, 'r.json'))).toBe(true);
   });
 
+  it('F26: -C with a folder that does not exist is a usage error (exit 2), not an internal error', async () => {
+    const result = await runOpsctl(['-C', '/nonexistent-opsctl-folder', 'list'], { env: ci });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('-C /nonexistent-opsctl-folder: no such folder');
+    expect(result.stderr).not.toMatch(/internal error/);
+  });
+
   it('F41: SIGTERM while a confirmation prompt is open closes the prompt, runs finally and exits 130', async () => {
     const dir = project({
       'gate.yaml': rb('gate', 'steps:', '  - { id: first, shell: touch first.marker }', '  - { id: danger, confirm: "Really release?", shell: touch danger.marker }', 'finally:', '  - { id: tidy, shell: touch tidy.marker }'),
