@@ -10,6 +10,7 @@ import { stepPath, type RunContext, type RunOptions, type StepState } from './ru
 import { executeStep, skip, type StepEnd } from './run-step';
 import { ReadyQueue, type SlotState } from './scheduler';
 import { selectionReadErrors } from './selection-reads';
+import { certainlySkipped } from './static-when';
 import { rollback, type UndoError } from './undo';
 import { unreachable } from '../util/unreachable';
 
@@ -133,7 +134,12 @@ export async function runGraph(o: RunOptions): Promise<RunResult> {
   }
 
   if (!o.dryRun && !o.prompter.interactive) {
-    const runnable = plan.steps.filter((step) => step.disposition.type === 'run');
+    // A gate behind a `when` that params/vars/environment already make false is never reached.
+    const stepOf = (id: string) => graph.steps.get(id) ?? graph.finally.find((s) => s.id === id);
+    const runnable = plan.steps.filter((planned) => {
+      const step = stepOf(planned.id);
+      return planned.disposition.type === 'run' && !(step && certainlySkipped(step, (when) => o.expr.evaluateCondition(when, exprContext(rc))));
+    });
     const withNested: RunPlan = { ...plan, gates: [...plan.gates, ...(await nestedGates(o, graph, runnable.map((step) => step.id), 0, new Set([graph.runbook.name])))] };
     const unapproved = unapprovedGates(withNested, o.approvals ?? { yes: false, approve: [] }, (step) => stepPath(rc, step)).filter(
       (gate) => gate.step.includes('/') || runnable.some((step) => step.id === gate.step),
