@@ -10,6 +10,8 @@ export interface ReportInput {
   readonly items: readonly ChecklistItem[];
   /** The run's contexts: params, environment, run, steps (as at the end of the run). */
   readonly context: ExprContext;
+  /** Incidents from the state store, as markdown (open ones, and those resolved during the shift). */
+  readonly incidents?: { readonly text: string; readonly open: number };
 }
 
 export type ReportResult = { readonly ok: true; readonly text: string } | { readonly ok: false; readonly message: string };
@@ -17,7 +19,8 @@ export type ReportResult = { readonly ok: true; readonly text: string } | { read
 /**
  * Renders a report template with the runbooks' own `${{ }}` expressions. The `checklist` root
  * holds: name, title, description, summary, table (markdown), status (pass|warn|fail), counts
- * {pass, warn, fail, skip}, items [{id, title, verdict, value, expect, note}] and item (by id).
+ * {pass, warn, fail, skip}, items [{id, title, verdict, value, expect, note}], item (by id),
+ * incidents (markdown from the state store) and open_incidents (how many are open).
  */
 export function renderReport(template: string, templatePath: string, input: ReportInput): ReportResult {
   const counts = countVerdicts(input.items);
@@ -31,6 +34,8 @@ export function renderReport(template: string, templatePath: string, input: Repo
     counts: { pass: counts.pass, warn: counts.warn, fail: counts.fail, skip: counts.skip },
     items: input.items.map((i) => ({ ...i })),
     item: Object.fromEntries(input.items.map((i) => [i.id, { ...i }])),
+    incidents: input.incidents?.text ?? '',
+    open_incidents: input.incidents?.open ?? 0,
   };
   try {
     return { ok: true, text: stringify(interpolate(template, { ...input.context, checklist })) };

@@ -176,7 +176,7 @@ describe('opsctl checklist end-of-shift', () => {
     expect(report).toContain('| Requests / error rate | 48000 requests, 0.20% errors |');
     expect(report).toMatch(/\| Newest backup \| \S+backup-20260113T020000Z\.dump is 0\.\d h old \|/);
     expect(report).toContain('| Error lines in the log | not measured |');
-    expect(report).toContain('## Incidents\n\nINC-7 resolved');
+    expect(report).toContain('## Incidents\n\nNo incident open in opsctl, none resolved during the shift.\n\nNotes: INC-7 resolved');
     expect(report).toContain('## Issues for the next shift\n\nwatch the disk on db-2');
   });
 });

@@ -105,7 +105,9 @@ async function writeChecklistReport(
   const steps: Record<string, { status: string; outputs: Readonly<Record<string, unknown>> }> = {};
   for (const [id, record] of collector.records) steps[id] = { status: record.status, outputs: record.outputs };
   const finished = collector.run.status ?? 'failed';
+  const incidents = await storeIncidents(session);
   const result = renderReport(template.text, template.path, {
+    ...(incidents && { incidents }),
     name: runbook.name,
     title: runbook.title,
     description: runbook.description ?? '',
@@ -124,4 +126,29 @@ async function writeChecklistReport(
   const target = resolve(cwd, file);
   writeFileSync(target, session.redactor.redact(result.text));
   process.stderr.write(`report written to ${target}\n`);
+}
+
+/**
+ * The incidents a report (the end-of-shift handoff) must show, from the state store: open ones and
+ * those resolved in the last `params.hours` (default 12). A store that cannot be read says so in
+ * the report rather than letting it claim there were none.
+ */
+async function storeIncidents(session: SessionInfo): Promise<{ text: string; open: number } | undefined> {
+  const { openStore } = await import('../../state/open-store');
+  const { handoffIncidentLines, shiftIncidents } = await import('../../incident/handoff');
+  const now = session.clock.now();
+  const hours = typeof session.params['hours'] === 'number' ? session.params['hours'] : 12;
+  const since = now - hours * 3_600_000;
+  try {
+    const store = await openStore(session.config);
+    try {
+      const incidents = await store.listIncidents();
+      return { text: handoffIncidentLines(incidents, session.config.incidents, now, since), open: shiftIncidents(incidents, since).open.length };
+    } finally {
+      await store.close();
+    }
+  } catch (error) {
+    const { errorMessage } = await import('../../util/errors');
+    return { text: `**Could not read the incidents from the state store** (${errorMessage(error)}): check \`opsctl incident list\` by hand.`, open: 0 };
+  }
 }
