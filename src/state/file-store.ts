@@ -2,8 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunEvent } from '../engine/events';
-import type { Incident, IncidentEntry, LockHolder, LockResult, RunRecord, StateStore } from './store';
-import { appendLinesSynced, appendLinesSyncedSync, isCode, readJson, readJsonSync, readNdjson, writeJsonAtomic, writeJsonAtomicSync } from './fs-durable';
+import type { DamagedRun, Incident, IncidentEntry, LockHolder, LockResult, RunRecord, StateStore } from './store';
+import { appendLinesSynced, appendLinesSyncedSync, isCode, readIfExists, readJson, readJsonSync, readNdjson, writeJsonAtomic, writeJsonAtomicSync } from './fs-durable';
 import { FileLocks } from './file-locks';
 import { defaultProbe, LOCK_TTL_MS, type LivenessProbe } from './lock-liveness';
 import { RUN_ID_PATTERN } from './run-id';
@@ -72,7 +72,8 @@ export class FileStore implements StateStore {
 
   async getRun(id: string): Promise<RunRecord | undefined> {
     if (!isSafeId(id)) return undefined;
-    return readJson<RunRecord>(this.runFile(id));
+    const run = await readJson<RunRecord>(this.runFile(id));
+    return isRunRecord(run, id) ? run : undefined;
   }
 
   async listRuns(options: { readonly limit?: number; readonly runbook?: string } = {}): Promise<RunRecord[]> {
@@ -87,10 +88,45 @@ export class FileStore implements StateStore {
     const runs: RunRecord[] = [];
     for (const id of ids) {
       const run = await readJson<RunRecord>(this.runFile(id));
-      if (run && (!options.runbook || run.runbook.name === options.runbook)) runs.push(run);
+      if (isRunRecord(run, id) && (!options.runbook || run.runbook.name === options.runbook)) runs.push(run);
     }
     runs.sort((a, b) => (a.startedAt === b.startedAt ? b.id.localeCompare(a.id) : b.startedAt.localeCompare(a.startedAt)));
     return options.limit === undefined ? runs : runs.slice(0, options.limit);
+  }
+
+  /**
+   * Run folders whose run.json does not parse as a run record, or is missing beside a journal
+   * (createRun writes the record before any event, so a journal alone means the record was lost).
+   */
+  async damagedRuns(): Promise<DamagedRun[]> {
+    const damaged: DamagedRun[] = [];
+    for (const id of (await listNames(join(this.dir, 'runs'))).sort().reverse()) {
+      if (!isSafeId(id)) continue;
+      const problem = await this.recordProblem(id);
+      if (problem) damaged.push({ id, problem });
+    }
+    return damaged;
+  }
+
+  private async recordProblem(id: string): Promise<string | undefined> {
+    let text: string | undefined;
+    try {
+      text = await readIfExists(this.runFile(id));
+    } catch (error) {
+      if (isCode(error, 'ENOTDIR')) return undefined;
+      return `run.json cannot be read (${error instanceof Error ? error.message : String(error)})`;
+    }
+    if (text === undefined) {
+      const journal = await readIfExists(join(this.runDir(id), 'events.ndjson')).catch(() => undefined);
+      return journal ? 'run.json is missing (its journal is there)' : undefined;
+    }
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (error) {
+      return `run.json is not valid JSON (${(error instanceof Error ? error.message : String(error)).replace(/\s+/g, ' ')})`;
+    }
+    return isRunRecord(value, id) ? undefined : 'run.json is not a run record (no id, runbook or start time)';
   }
 
   async appendEvents(runId: string, events: readonly RunEvent[]): Promise<void> {
@@ -222,6 +258,13 @@ async function listNames(dir: string): Promise<string[]> {
     if (isCode(error, 'ENOENT')) return [];
     throw error;
   }
+}
+
+/** Enough of a run record to list and sort it; anything else is a damaged record. */
+function isRunRecord(value: unknown, id: string): value is RunRecord {
+  if (typeof value !== 'object' || value === null) return false;
+  const record = value as { id?: unknown; runbook?: { name?: unknown } | null; startedAt?: unknown };
+  return record.id === id && typeof record.runbook === 'object' && record.runbook !== null && typeof record.runbook.name === 'string' && typeof record.startedAt === 'string';
 }
 
 /** Ids become path segments: refuse anything that could leave the folder. */

@@ -27,6 +27,13 @@ export interface RunRecord {
   readonly stateFallback?: string;
 }
 
+/** A run whose record cannot be read (a damaged file): listed so it does not vanish from history. */
+export interface DamagedRun {
+  readonly id: string;
+  /** What is wrong, e.g. `run.json is not valid JSON (Unexpected token …)`. */
+  readonly problem: string;
+}
+
 export interface Approval {
   readonly step: string;
   readonly by: string;
@@ -87,6 +94,11 @@ export interface StateStore {
   /** Newest first. */
   listRuns(options?: { readonly limit?: number; readonly runbook?: string }): Promise<RunRecord[]>;
   /** Appends and makes durable before resolving (fsync for files, commit for postgres). */
+  /**
+   * Optional: runs whose record exists but cannot be read, which `listRuns`/`getRun` leave out.
+   * Backends whose records cannot be damaged piecemeal need not implement it.
+   */
+  damagedRuns?(): Promise<DamagedRun[]>;
   appendEvents(runId: string, events: readonly RunEvent[]): Promise<void>;
   readEvents(runId: string): Promise<RunEvent[]>;
 

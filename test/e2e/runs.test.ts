@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -110,6 +110,30 @@ describe('run records and history', () => {
     const unknown = await run(dir, ['runs', 'show', 'nope']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('no run `nope` is recorded');
+  });
+
+  it('F27: a damaged run record stays in the history: listed as damaged, `show` says so, `logs` still reads its journal', async () => {
+    const dir = project();
+    expect((await run(dir, args)).code).toBe(0);
+    const [id] = runIds(dir);
+    writeFileSync(join(dir, '.opsctl', 'runs', id!, 'run.json'), 'garbage\n');
+
+    const listed = await run(dir, ['runs', 'list', '--output', 'plain']);
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).not.toContain('No runs recorded yet');
+    expect(listed.stdout).toContain('1 run record is damaged');
+    expect(listed.stdout).toContain(`${id}  record damaged: run.json is not valid JSON`);
+    const json = JSON.parse((await run(dir, ['runs', 'list', '--output', 'json'])).stdout) as { runs: unknown[]; damaged: { id: string; problem: string }[] };
+    expect(json.runs).toEqual([]);
+    expect(json.damaged.map((d) => d.id)).toEqual([id]);
+
+    const shown = await run(dir, ['runs', 'show', id!.slice(0, 18)]);
+    expect(shown.stderr).toContain(`the record of run ${id} is damaged: run.json is not valid JSON`);
+    expect(shown.stderr).toContain(`opsctl runs logs ${id}`);
+    expect(shown.code).toBe(2);
+    const logs = await run(dir, ['runs', 'logs', id!, '--output', 'plain']);
+    expect(logs.code).toBe(0);
+    expect(logs.stdout).toContain('building 1.2.3');
   });
 
   it('keeps the journal bounded when a step prints a flood of output', async () => {

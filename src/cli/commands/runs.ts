@@ -5,8 +5,9 @@ import { findRun } from '../../state/find-run';
 import { isProcessAlive } from '../../state/lock-liveness';
 import { openStore } from '../../state/open-store';
 import { replay } from '../../state/replay';
-import type { RunRecord, StateStore } from '../../state/store';
-import { usageError } from '../../util/errors';
+import type { DamagedRun, RunRecord, StateStore } from '../../state/store';
+import { ExitCode } from '../exit-codes';
+import { OpsctlError, usageError } from '../../util/errors';
 import { hostname } from 'node:os';
 import { loaderOutput as outputFormat, type LoaderOutput as OutputFormat } from './output-format';
 
@@ -19,10 +20,14 @@ export async function list(options: OutputOptions & { limit?: string; runbook?: 
   const limit = options.all ? undefined : parseLimit(options.limit ?? '20');
   await withStore(options.output, async (store, format) => {
     const runs = await store.listRuns({ ...(limit !== undefined ? { limit } : {}), ...(options.runbook ? { runbook: options.runbook } : {}) });
+    // A damaged record stays in the audit history: listed with what is wrong, never dropped.
+    const damaged = (await store.damagedRuns?.()) ?? [];
     if (format === 'json') {
-      print(JSON.stringify({ type: 'run.list', runs: runs.map((run) => ({ ...run, displayStatus: displayStatus(run, isAlive) })) }));
+      print(JSON.stringify({ type: 'run.list', runs: runs.map((run) => ({ ...run, displayStatus: displayStatus(run, isAlive) })), damaged }));
     } else {
-      print(runsTable(runs, (run) => displayStatus(run, isAlive), paintFor(format)).join('\n'));
+      const paint = paintFor(format);
+      const table = runs.length > 0 || damaged.length === 0 ? runsTable(runs, (run) => displayStatus(run, isAlive), paint) : [];
+      print([...table, ...damagedLines(damaged, table.length > 0, paint)].join('\n'));
     }
   });
 }
@@ -30,7 +35,10 @@ export async function list(options: OutputOptions & { limit?: string; runbook?: 
 /** `opsctl runs show RUN_ID`: the audit record and how each step ended. */
 export async function show(name: string, options: OutputOptions): Promise<void> {
   await withStore(options.output, async (store, format) => {
-    const run = await findRun(store, name);
+    const run = await findRunOrDamaged(store, name);
+    if ('problem' in run) {
+      throw new OpsctlError(`the record of run ${run.id} is damaged: ${run.problem}`, ExitCode.Usage, `its journal may still be whole: \`opsctl runs logs ${run.id}\``);
+    }
     const replayed = replay(await store.readEvents(run.id));
     const status = displayStatus(run, isAlive);
     if (format === 'json') {
@@ -44,7 +52,7 @@ export async function show(name: string, options: OutputOptions): Promise<void> 
 /** `opsctl runs logs RUN_ID [--step ID]`: the journal, as lines or as the NDJSON events themselves. */
 export async function logs(name: string, options: OutputOptions & { step?: string }): Promise<void> {
   await withStore(options.output, async (store, format) => {
-    const run = await findRun(store, name);
+    const run = await findRunOrDamaged(store, name);
     const events = (await store.readEvents(run.id))
       .sort((a, b) => a.seq - b.seq)
       .filter((e) => !options.step || ('step' in e && (e.step === options.step || e.step?.startsWith(`${options.step}/`))));
@@ -58,6 +66,27 @@ export async function logs(name: string, options: OutputOptions & { step?: strin
 }
 
 export default list;
+
+function damagedLines(damaged: readonly DamagedRun[], afterTable: boolean, paint: Paint): string[] {
+  if (damaged.length === 0) return [];
+  return [
+    ...(afterTable ? [''] : []),
+    paint.red(`${damaged.length === 1 ? '1 run record is' : `${damaged.length} run records are`} damaged${afterTable ? ' (not in the table above)' : ''}; the journal may still be whole:`),
+    ...damaged.map((d) => `${d.id}  record damaged: ${d.problem}; see \`opsctl runs logs ${d.id}\``),
+  ];
+}
+
+/** The named run, or the damaged record it names (exact id or unique prefix) when no readable run matches. */
+async function findRunOrDamaged(store: StateStore, name: string): Promise<RunRecord | DamagedRun> {
+  try {
+    return await findRun(store, name);
+  } catch (error) {
+    if (name === 'last' || !(error instanceof OpsctlError)) throw error;
+    const damaged = ((await store.damagedRuns?.()) ?? []).filter((d) => d.id === name || d.id.startsWith(name));
+    if (damaged.length === 1 && damaged[0]) return damaged[0];
+    throw error;
+  }
+}
 
 /** A `running` record is alive only if its process still exists (on this host) — elsewhere we trust it. */
 function isAlive(run: RunRecord): boolean {

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, appendFile, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, appendFile, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -18,6 +18,30 @@ afterAll(async () => {
 storeContract('file', async () => new FileStore({ dir: await freshDir() }));
 
 describe('FileStore on disk', () => {
+  it('F27: lists damaged run records instead of dropping them silently', async () => {
+    const dir = await freshDir();
+    const store = new FileStore({ dir });
+    const ids = ['20261122T143000-ok01', '20261122T143001-bad1', '20261122T143002-num1', '20261122T143003-gone', '20261122T143004-new1'];
+    for (const id of ids.slice(0, 4)) {
+      await store.createRun(runRecord(id));
+      await store.appendEvents(id, sampleEvents(id));
+    }
+    await writeFile(join(dir, 'runs', ids[1]!, 'run.json'), 'garbage\n');
+    await writeFile(join(dir, 'runs', ids[2]!, 'run.json'), '1\n');
+    await rm(join(dir, 'runs', ids[3]!, 'run.json'));
+    // A run being created right now (its folder made, no record or journal yet) is not damaged.
+    await mkdir(join(dir, 'runs', ids[4]!));
+
+    expect((await store.listRuns()).map((r) => r.id)).toEqual([ids[0]]);
+    expect(await store.getRun(ids[2]!)).toBeUndefined();
+    const damaged = await store.damagedRuns();
+    expect(damaged.map((d) => d.id)).toEqual([ids[3], ids[2], ids[1]]);
+    expect(damaged[0]?.problem).toBe('run.json is missing (its journal is there)');
+    expect(damaged[1]?.problem).toBe('run.json is not a run record (no id, runbook or start time)');
+    expect(damaged[2]?.problem).toMatch(/^run\.json is not valid JSON \(/);
+    expect(await store.readEvents(ids[1]!)).toEqual(sampleEvents(ids[1]!));
+  });
+
   it('lays out runs and journals as documented', async () => {
     const dir = await freshDir();
     const store = new FileStore({ dir });
