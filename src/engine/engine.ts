@@ -10,7 +10,7 @@ import { stepPath, type RunContext, type RunOptions, type StepState } from './ru
 import { executeStep, skip, type StepEnd } from './run-step';
 import { ReadyQueue, type SlotState } from './scheduler';
 import { selectionReadErrors } from './selection-reads';
-import { certainlySkipped } from './static-when';
+import { certainlySkipped, staticText } from './static-when';
 import { rollback, type UndoError } from './undo';
 import { unreachable } from '../util/unreachable';
 
@@ -140,7 +140,7 @@ export async function runGraph(o: RunOptions): Promise<RunResult> {
       const step = stepOf(planned.id);
       return planned.disposition.type === 'run' && !(step && certainlySkipped(step, (when) => o.expr.evaluateCondition(when, exprContext(rc))));
     });
-    const withNested: RunPlan = { ...plan, gates: [...plan.gates, ...(await nestedGates(o, graph, runnable.map((step) => step.id), 0, new Set([graph.runbook.name])))] };
+    const withNested: RunPlan = { ...plan, gates: [...plan.gates, ...(await nestedGates(o, graph, runnable.map((step) => step.id), 0, new Set([graph.runbook.name]), (text) => staticText(text, (t) => o.expr.resolveValue(t, exprContext(rc)))))] };
     const unapproved = unapprovedGates(withNested, o.approvals ?? { yes: false, approve: [] }, (step) => stepPath(rc, step)).filter(
       (gate) => gate.step.includes('/') || runnable.some((step) => step.id === gate.step),
     );
@@ -154,7 +154,7 @@ export async function runGraph(o: RunOptions): Promise<RunResult> {
       const manualOnly = unapproved.every((gate) => gate.source === 'manual');
       return finish('not-confirmed', {
         unapproved,
-        error: `${names.length === 1 ? 'a step needs' : `${names.length} steps need`} confirmation and there is no terminal to ask: ${names.map((n) => `\`${n}\``).join(', ')}; nothing was run. Pass ${names.map((n) => `--approve ${n}`).join(' ')}${manualOnly ? '' : ' (or --yes for every confirmation; manual tasks need --approve)'}`,
+        error: `${names.length === 1 ? 'a step needs' : `${names.length} steps need`} confirmation and there is no terminal to ask: ${names.map((n) => `\`${n}\``).join(', ')}; ${o.nested ? `runbook \`${graph.runbook.name}\` was not started` : 'nothing was run'}. Pass ${names.map((n) => `--approve ${n}`).join(' ')}${manualOnly ? '' : ' (or --yes for every confirmation; manual tasks need --approve)'}`,
       });
     }
   }

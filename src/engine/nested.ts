@@ -7,15 +7,25 @@ import { planRun, type Gate } from './plan';
 import { stepPath, type RunContext, type RunOptions } from './run-context';
 
 /**
- * Gates inside runbooks this run calls by a literal name (`runbook: { name: child }`), as
- * `call/gate`, so a run without a terminal stops before its first side effect for them too.
+ * Gates inside runbooks this run calls by a literal name (`runbook: { name: child }`), or by one
+ * made from params/vars only, as `call/gate`, so a run without a terminal stops before its first
+ * side effect for them too.
  */
-export async function nestedGates(o: RunOptions, graph: StepGraph, ids: readonly string[], depth: number, seen: ReadonlySet<string>): Promise<Gate[]> {
+export async function nestedGates(
+  o: RunOptions,
+  graph: StepGraph,
+  ids: readonly string[],
+  depth: number,
+  seen: ReadonlySet<string>,
+  /** For the top run: a name built from params/vars (`${{ params.which }}`) evaluated now; undefined when it depends on outputs. */
+  resolveName?: (text: string) => string | undefined,
+): Promise<Gate[]> {
   if (!o.loadRunbook || depth > 8) return [];
   const gates: Gate[] = [];
   for (const id of ids) {
     const step = graph.steps.get(id) ?? graph.finally.find((s) => s.id === id);
-    const name = step?.action.kind === 'runbook' ? step.action.input.name : undefined;
+    const written = step?.action.kind === 'runbook' ? step.action.input.name : undefined;
+    const name = typeof written === 'string' && written.includes('${{') ? resolveName?.(written) : written;
     if (typeof name !== 'string' || name.includes('${{') || seen.has(name)) continue;
     let child: StepGraph;
     try {

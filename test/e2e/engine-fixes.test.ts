@@ -75,6 +75,21 @@ describe('engine / run session fixes found by QA', () => {
     expect(result.stderr).not.toMatch(/internal error/);
   });
 
+  it('F45: a gate in a runbook called by a name made from params is found before the first side effect', async () => {
+    const dir = project({
+      'opsctl.yaml': 'runbooks: [./rb]\n',
+      'rb/dyn.yaml': rb('dyn', 'params: { which: { type: string, default: gchild } }', 'steps:', '  - { id: first, shell: touch first.marker }', '  - { id: call, runbook: { name: "${{ params.which }}" } }'),
+      'rb/gchild.yaml': rb('gchild', 'steps:', '  - { id: danger, confirm: "Really?", shell: touch danger.marker }'),
+    });
+    const refused = await runOpsctl(['run', 'dyn'], { cwd: dir, env: ci });
+    expect(refused.code, refused.stderr + refused.stdout).toBe(3);
+    expect(refused.stdout + refused.stderr).toContain('--approve call/danger');
+    expect(existsSync(join(dir, 'first.marker'))).toBe(false);
+    const approved = await runOpsctl(['run', 'dyn', '--approve', 'call/danger'], { cwd: dir, env: ci });
+    expect(approved.code, approved.stderr + approved.stdout).toBe(0);
+    expect(existsSync(join(dir, 'danger.marker'))).toBe(true);
+  });
+
   it('F41: SIGTERM while a confirmation prompt is open closes the prompt, runs finally and exits 130', async () => {
     const dir = project({
       'gate.yaml': rb('gate', 'steps:', '  - { id: first, shell: touch first.marker }', '  - { id: danger, confirm: "Really release?", shell: touch danger.marker }', 'finally:', '  - { id: tidy, shell: touch tidy.marker }'),
