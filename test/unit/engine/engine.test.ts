@@ -211,8 +211,8 @@ describe('runGraph', () => {
     expect(calls[1]!.input.s).toBe('failed');
   });
 
-  it('without a terminal, stops before anything runs when a gate is not approved (even behind `when`)', async () => {
-    const g = graph([step('write', 'fake', {}), step('migrate', 'fake', {}, { confirm: 'Migrate?', when: 'false' })]);
+  it('without a terminal, stops before anything runs when a gate is not approved (even behind a `when` decided at run time)', async () => {
+    const g = graph([step('write', 'fake', {}), step('migrate', 'fake', {}, { confirm: 'Migrate?', when: 'steps.write.exit_code == 1' })]);
     const { calls, sink, run } = setup(g);
     const result = await run();
     expect(result.status).toBe('not-confirmed');
