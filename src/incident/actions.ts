@@ -73,14 +73,15 @@ export async function startIncident(deps: IncidentDeps, options: StartOptions): 
 
 export async function addNote(deps: IncidentDeps, incident: Incident, text: string): Promise<IncidentEntry> {
   if (text.trim() === '') throw usageError('the note is empty', 'write what happened or what to do: `opsctl incident note "TEXT"`');
-  assertOpen(incident, 'add a note to');
+  // Action items are often written after the resolution: allowed, and marked as such.
+  if (incident.status === 'resolved') return record(deps, incident, 'note', `(after resolution) ${text.trim()}`, { afterResolution: true });
   return record(deps, incident, 'note', text.trim());
 }
 
 export type SeverityChange = { readonly type: 'unchanged' } | { readonly type: 'raised' | 'lowered'; readonly from: SeverityName; readonly incident: Incident };
 
 export async function changeSeverity(deps: IncidentDeps, incident: Incident, to: SeverityName): Promise<SeverityChange> {
-  assertOpen(incident, 'change the severity of');
+  assertOpen(incident, 'change its severity');
   const from = incident.severity;
   if (from === to) return { type: 'unchanged' };
   const updated = await update(deps, incident, { severity: to });
@@ -89,7 +90,7 @@ export async function changeSeverity(deps: IncidentDeps, incident: Incident, to:
 }
 
 export async function markMitigated(deps: IncidentDeps, incident: Incident, at = iso(deps), how = 'mitigated: impact stopped'): Promise<Incident> {
-  assertOpen(incident, 'mark as mitigated');
+  assertOpen(incident, 'mark it as mitigated');
   if (incident.mitigatedAt) return incident;
   const updated = await update(deps, incident, { mitigatedAt: at });
   await record(deps, incident, 'mitigated', how, undefined, at);
@@ -98,7 +99,7 @@ export async function markMitigated(deps: IncidentDeps, incident: Incident, at =
 
 export async function resolveIncident(deps: IncidentDeps, incident: Incident, options: { readonly summary: string; readonly rootCause?: string }): Promise<Incident> {
   if (options.summary.trim() === '') throw usageError('the resolution summary is empty', 'say what fixed it: `opsctl incident resolve --summary "TEXT"`');
-  assertOpen(incident, 'resolve');
+  assertOpen(incident, 'resolve it again');
   await recordEscalations(deps, incident);
   const resolvedAt = iso(deps);
   const patch = { status: 'resolved' as const, resolvedAt, summary: options.summary.trim(), ...(options.rootCause?.trim() && { rootCause: options.rootCause.trim() }) };
@@ -142,6 +143,21 @@ export async function recordEscalations(deps: IncidentDeps, incident: Incident):
 
 function assertOpen(incident: Incident, verb: string): void {
   if (incident.status !== 'open') {
-    throw usageError(`incident \`${incident.id}\` is resolved; cannot ${verb} it`, `see it with \`opsctl incident postmortem ${incident.id}\``);
+    throw usageError(
+      `incident \`${incident.id}\` is resolved; cannot ${verb}`,
+      `if the problem is back: \`opsctl incident reopen --id ${incident.id} --reason TEXT\`; see it with \`opsctl incident postmortem ${incident.id}\``,
+    );
   }
+}
+
+/**
+ * The problem came back: the incident is open again, on the same timeline (its clocks still count
+ * from the original start). The earlier resolution stays on the timeline; a new one is needed.
+ */
+export async function reopenIncident(deps: IncidentDeps, incident: Incident, reason: string): Promise<Incident> {
+  if (incident.status === 'open') throw usageError(`incident \`${incident.id}\` is open already`, 'see it with `opsctl incident status`');
+  if (reason.trim() === '') throw usageError('say why it is reopened', 'e.g. `opsctl incident reopen --reason "errors are back"`');
+  const updated = await update(deps, incident, { status: 'open', resolvedAt: undefined, summary: undefined, rootCause: undefined });
+  await record(deps, incident, 'opened', `reopened: ${reason.trim()}`, { reopened: true });
+  return updated;
 }

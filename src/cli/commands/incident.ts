@@ -74,7 +74,7 @@ export function registerIncident(program: Command): void {
 
   incident
     .command('note')
-    .description('Put a note on the timeline (notes become the postmortem’s action items)')
+    .description('Put a note on the timeline (notes become the postmortem’s action items); also after the resolution')
     .argument('<text>', 'what happened, what was seen, what must be done later')
     .addOption(idOption())
     .addOption(outputOption())
@@ -96,6 +96,14 @@ export function registerIncident(program: Command): void {
     .addOption(idOption())
     .addOption(outputOption())
     .action(lazy(() => import('./incident-resolve')));
+
+  incident
+    .command('reopen')
+    .description('The problem is back: open the resolved incident again, on the same timeline')
+    .option('--reason <text>', 'what came back (required)')
+    .option('--id <id>', 'the incident (default: the one resolved most recently)')
+    .addOption(outputOption())
+    .action(lazy(() => import('./incident-reopen')));
 
   incident
     .command('list')

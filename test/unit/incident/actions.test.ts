@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addNote, attachRun, changeSeverity, markMitigated, newIncidentId, recordEscalations, resolveIncident, startIncident, type IncidentDeps } from '../../../src/incident/actions';
+import { addNote, attachRun, changeSeverity, markMitigated, newIncidentId, recordEscalations, reopenIncident, resolveIncident, startIncident, type IncidentDeps } from '../../../src/incident/actions';
 import { selectForReview, selectIncident } from '../../../src/incident/select';
 import type { Clock } from '../../../src/util/clock';
 import { OpsctlError } from '../../../src/util/errors';
@@ -55,7 +55,28 @@ describe('incident actions', () => {
       ['mitigated', 'ana', 'mitigated: impact stopped'],
       ['resolved', 'ana', 'resolved: rolled back 1.2.3'],
     ]);
-    await expect(addNote(deps, resolved, 'late')).rejects.toThrow(/is resolved/);
+    // F50: action items written after the resolution are allowed, and marked as such.
+    const late = await addNote(deps, resolved, 'add an alert on pool usage');
+    expect(late).toMatchObject({ kind: 'note', text: '(after resolution) add an alert on pool usage', data: { afterResolution: true } });
+    await expect(markMitigated(deps, resolved)).rejects.toThrow('is resolved; cannot mark it as mitigated');
+  });
+
+  it('reopens a resolved incident on the same timeline; its resolution is cleared (F50)', async () => {
+    const { store, deps, advance } = setup();
+    const incident = await startIncident(deps, { severity: 'P2', title: 'API 500s' });
+    advance(30 * MIN);
+    const resolved = await resolveIncident(deps, incident, { summary: 'restarted', rootCause: 'leak' });
+    await expect(reopenIncident(deps, incident, 'again')).rejects.toThrow(/open already/);
+    advance(10 * MIN);
+    const reopened = await reopenIncident({ ...deps, user: 'bo' }, resolved, ' 500s are back ');
+    expect(reopened).toMatchObject({ status: 'open', id: incident.id });
+    expect(reopened.resolvedAt).toBeUndefined();
+    const stored = await store.getIncident(incident.id);
+    expect(stored?.status).toBe('open');
+    expect(stored?.resolvedAt).toBeUndefined();
+    expect(stored?.summary).toBeUndefined();
+    expect(store.entries.at(-1)).toMatchObject({ kind: 'opened', actor: 'bo', text: 'reopened: 500s are back', at: at(40 * MIN) });
+    await expect(reopenIncident(deps, reopened, 'x')).rejects.toThrow(/open already/);
   });
 
   it('says when a severity is lowered', async () => {
