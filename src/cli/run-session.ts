@@ -4,6 +4,7 @@ import { runGraph, type RunResult } from '../engine/engine';
 import { teeSink } from '../engine/emitter';
 import type { EventSink } from '../engine/events';
 import type { StepGraph } from '../runbook/model';
+import { redactActive } from '../state/redactor';
 import { installInterruptHandlers } from '../state/signals';
 import type { Approval } from '../state/store';
 import { chooseOutput, choosePrompter, currentTerminal, type OutputMode, type Terminal } from '../ui/choose';
@@ -58,6 +59,32 @@ export interface SessionEnv {
  * and returned). Hooks (`run-hooks.ts`) add the journal, lock, run record and resume.
  */
 export async function runSession(request: RunRequest, hooks?: RunHooks, sessionEnv?: Partial<SessionEnv>): Promise<number> {
+  const seen = { started: false };
+  try {
+    return await session(request, hooks, sessionEnv, seen);
+  } catch (error) {
+    // `--output json` promises a JSON line on stdout: a run refused before it started (an invalid
+    // runbook, a bad param or flag) says so as one `error` event instead of printing nothing there.
+    if (request.output === 'json' && !seen.started) writeJsonError(sessionEnv?.stdout ?? process.stdout, error);
+    throw error;
+  }
+}
+
+/** `{"type":"error","exitCode":2,"message":…,"hint"?,"diagnostics"?}`: see docs/events.md. */
+function writeJsonError(out: NodeJS.WritableStream, error: unknown): void {
+  if (!(error instanceof OpsctlError)) return;
+  const diagnostics = (error as { diagnostics?: unknown }).diagnostics;
+  const line = {
+    type: 'error',
+    exitCode: error.exitCode,
+    message: error.message,
+    ...(error.hint ? { hint: error.hint } : {}),
+    ...(Array.isArray(diagnostics) && diagnostics.length > 0 ? { diagnostics } : {}),
+  };
+  out.write(`${redactActive(JSON.stringify(line))}\n`);
+}
+
+async function session(request: RunRequest, hooks: RunHooks | undefined, sessionEnv: Partial<SessionEnv> | undefined, seen: { started: boolean }): Promise<number> {
   const env: SessionEnv = {
     terminal: currentTerminal(),
     clock: clockFromEnv(),
@@ -82,6 +109,22 @@ export async function runSession(request: RunRequest, hooks?: RunHooks, sessionE
   const { environment, explicit } = pickEnvironment(config, request.env, env.terminal.env);
   const { defaultRegistry: registry } = await import('../adapters/registry');
   const graph = request.graph ?? (await loadGraph(request.target, config, registry, env, environment?.name));
+  // F42: a runbook that reads `incident.*` runs inside an incident; said up front, not mid-run.
+  let incident = request.incident;
+  if (!incident && !request.graph) {
+    const { readsIncident, placeholderIncident } = await import('../incident/run-link');
+    if (readsIncident(graph)) {
+      const name = graph.runbook.name;
+      if (!request.dryRun) {
+        throw usageError(
+          `runbook \`${name}\` reads \`incident.*\`: it runs inside an incident`,
+          `open one with \`opsctl incident start --severity P1..P4 --title TEXT\`, or run it on an open one with \`opsctl incident run ${name}\`; preview it with \`opsctl plan ${name}\``,
+        );
+      }
+      incident = placeholderIncident('<commander>');
+      env.stderr.write(`note: \`${name}\` runs inside an incident; this plan shows placeholders for \`incident.*\`\n`);
+    }
+  }
   const { unmetInCallTree } = await import('../runbook/requirements');
   const unmet = await unmetInCallTree(graph.runbook, env.terminal.env, async (name) => {
     const { loadRunbook } = await import('../runbook/load');
@@ -162,7 +205,12 @@ export async function runSession(request: RunRequest, hooks?: RunHooks, sessionE
   let failure: unknown;
   // Whether the renderer has printed the run's closing line (which names its error).
   let closed = false;
-  const closing: EventSink = { emit: (event) => void (event.type === 'run.finished' && (closed = true)) };
+  const closing: EventSink = {
+    emit: (event) => {
+      if (event.type === 'run.started') seen.started = true;
+      if (event.type === 'run.finished') closed = true;
+    },
+  };
   try {
     const extra = (await runHooks.sinks?.(info)) ?? [];
     const { loadRunbook } = await import('../runbook/load');
@@ -196,7 +244,7 @@ export async function runSession(request: RunRequest, hooks?: RunHooks, sessionE
       ...(runHooks.beforeStep ? { beforeStep: () => runHooks.beforeStep!(info) } : {}),
       cwd: env.cwd,
       env: env.terminal.env,
-      ...(request.incident ? { incident: request.incident } : {}),
+      ...(incident ? { incident } : {}),
     });
     result = { ...result, approvals: [...approvals, ...result.approvals] };
     if (request.report) {

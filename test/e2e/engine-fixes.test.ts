@@ -90,6 +90,21 @@ describe('engine / run session fixes found by QA', () => {
     expect(existsSync(join(dir, 'danger.marker'))).toBe(true);
   });
 
+  it('F46: with --output json an invalid runbook or a bad param still gives one JSON error line on stdout', async () => {
+    const dir = project({
+      'bad.yaml': rb('bad', 'stepz: []'),
+      'p.yaml': rb('p', 'params: { n: { type: integer } }', 'steps:', '  - { id: a, shell: "true" }'),
+    });
+    const invalid = await runOpsctl(['run', './bad.yaml', '-o', 'json'], { cwd: dir, env: ci });
+    expect(invalid.code).toBe(2);
+    const line = JSON.parse(invalid.stdout.trim()) as { type: string; exitCode: number; diagnostics: { message: string; range: unknown }[] };
+    expect(line).toMatchObject({ type: 'error', exitCode: 2 });
+    expect(line.diagnostics.length).toBeGreaterThan(0);
+    const badParam = await runOpsctl(['run', './p.yaml', '-o', 'json', '-p', 'n=abc'], { cwd: dir, env: ci });
+    expect(badParam.code).toBe(2);
+    expect(JSON.parse(badParam.stdout.trim())).toMatchObject({ type: 'error', exitCode: 2, message: expect.stringContaining('n') });
+  });
+
   it('F41: SIGTERM while a confirmation prompt is open closes the prompt, runs finally and exits 130', async () => {
     const dir = project({
       'gate.yaml': rb('gate', 'steps:', '  - { id: first, shell: touch first.marker }', '  - { id: danger, confirm: "Really release?", shell: touch danger.marker }', 'finally:', '  - { id: tidy, shell: touch tidy.marker }'),
