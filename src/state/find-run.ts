@@ -4,10 +4,17 @@ import type { RunRecord, StateStore } from './store';
 
 /**
  * The run a command names: an exact id, a unique prefix of one (`20261122T1430`), or `last`.
- * Unknown or ambiguous names are usage errors (exit 2) that say what exists.
+ * Unknown or ambiguous names are usage errors (exit 2) that say what exists. With `skipDryRuns`
+ * (`resume last`), `last` is the newest run that was not a plan.
  */
-export async function findRun(store: StateStore, name: string): Promise<RunRecord> {
+export async function findRun(store: StateStore, name: string, options: { readonly skipDryRuns?: boolean } = {}): Promise<RunRecord> {
   if (name === 'last') {
+    if (options.skipDryRuns) {
+      const runs = await store.listRuns();
+      const newest = runs.find((run) => !run.dryRun);
+      if (!newest) throw new OpsctlError(runs.length > 0 ? 'only dry runs (plans) are recorded: there is no run to resume' : 'no runs are recorded yet', ExitCode.Usage, 'runs appear after `opsctl run RUNBOOK`');
+      return newest;
+    }
     const [newest] = await store.listRuns({ limit: 1 });
     if (!newest) throw new OpsctlError('no runs are recorded yet', ExitCode.Usage, 'runs appear after `opsctl run RUNBOOK`');
     return newest;

@@ -136,6 +136,28 @@ describe('run records and history', () => {
     expect(logs.stdout).toContain('building 1.2.3');
   });
 
+  it('F22: says when a runbook or step filter matches nothing, with did-you-mean; `resume last` skips plans', async () => {
+    const dir = project();
+    expect((await run(dir, args)).code).toBe(0);
+    const [real] = runIds(dir);
+    const listed = await run(dir, ['runs', 'list', '--runbook', 'relase', '--output', 'plain']);
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toContain('No runs of `relase` are recorded. Did you mean `release`?');
+    expect(listed.stdout).toContain('Runbooks with recorded runs: release.');
+
+    const logs = await run(dir, ['runs', 'logs', real!, '--step', 'bulid']);
+    expect(logs.stderr).toContain(`run ${real} has no step \`bulid\`; its steps: build, ship`);
+    expect(logs.stderr).toContain('hint: did you mean `build`?');
+    expect(logs.code).toBe(2);
+
+    expect((await run(dir, ['plan', 'release', '--env', 'staging', '-p', 'version=1.2.4', '-p', 'api_key=k-8d2f0a61c9'])).code).toBe(0);
+    const plan = runIds(dir).find((id) => id !== real);
+    expect(plan).toBeDefined();
+    const resumed = await run(dir, ['resume', 'last', '--approve', 'ship', '-p', 'api_key=k-8d2f0a61c9']);
+    expect(resumed.stdout + resumed.stderr).toContain(real!);
+    expect(resumed.stdout + resumed.stderr).not.toContain(plan!);
+  });
+
   it('keeps the journal bounded when a step prints a flood of output', async () => {
     const dir = project();
     const result = await run(dir, ['run', 'loud', '--env', 'staging', '--output', 'json']);

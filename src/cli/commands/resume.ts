@@ -35,7 +35,7 @@ export default async function resume(name: string, flags: ResumeFlags): Promise<
   const store = await openStore(config);
   let prepared: PreparedResume;
   try {
-    prepared = await prepareResume(store, await findRun(store, name), flags);
+    prepared = await prepareResume(store, await findRun(store, name, { skipDryRuns: true }), flags);
   } finally {
     await store.close();
   }

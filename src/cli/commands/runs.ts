@@ -7,6 +7,8 @@ import { openStore } from '../../state/open-store';
 import { replay } from '../../state/replay';
 import type { DamagedRun, RunRecord, StateStore } from '../../state/store';
 import { ExitCode } from '../exit-codes';
+import type { RunEvent } from '../../engine/events';
+import { didYouMeanHint } from '../../runbook/did-you-mean';
 import { OpsctlError, usageError } from '../../util/errors';
 import { hostname } from 'node:os';
 import { loaderOutput as outputFormat, type LoaderOutput as OutputFormat } from './output-format';
@@ -26,6 +28,10 @@ export async function list(options: OutputOptions & { limit?: string; runbook?: 
       print(JSON.stringify({ type: 'run.list', runs: runs.map((run) => ({ ...run, displayStatus: displayStatus(run, isAlive) })), damaged }));
     } else {
       const paint = paintFor(format);
+      if (runs.length === 0 && options.runbook) {
+        print([await noRunsOf(store, options.runbook), ...damagedLines(damaged, true, paint)].join('\n'));
+        return;
+      }
       const table = runs.length > 0 || damaged.length === 0 ? runsTable(runs, (run) => displayStatus(run, isAlive), paint) : [];
       print([...table, ...damagedLines(damaged, table.length > 0, paint)].join('\n'));
     }
@@ -53,9 +59,9 @@ export async function show(name: string, options: OutputOptions): Promise<void> 
 export async function logs(name: string, options: OutputOptions & { step?: string }): Promise<void> {
   await withStore(options.output, async (store, format) => {
     const run = await findRunOrDamaged(store, name);
-    const events = (await store.readEvents(run.id))
-      .sort((a, b) => a.seq - b.seq)
-      .filter((e) => !options.step || ('step' in e && (e.step === options.step || e.step?.startsWith(`${options.step}/`))));
+    const all = (await store.readEvents(run.id)).sort((a, b) => a.seq - b.seq);
+    const events = all.filter((e) => !options.step || ('step' in e && (e.step === options.step || e.step?.startsWith(`${options.step}/`))));
+    if (options.step && events.length === 0) throw noSuchStep(run.id, options.step, all);
     if (format === 'json') {
       print(events.map((e) => JSON.stringify(e)).join('\n'));
       return;
@@ -66,6 +72,25 @@ export async function logs(name: string, options: OutputOptions & { step?: strin
 }
 
 export default list;
+
+/** `runs list --runbook NAME` found nothing: say so for that name, and which runbooks do have runs. */
+async function noRunsOf(store: StateStore, runbook: string): Promise<string> {
+  const names = [...new Set((await store.listRuns()).map((run) => run.runbook.name))].sort();
+  if (names.length === 0) return 'No runs recorded yet. Runs appear here after `opsctl run RUNBOOK`.';
+  const hint = didYouMeanHint(runbook, names);
+  return [`No runs of \`${runbook}\` are recorded.${hint ? ` ${hint[0]!.toUpperCase()}${hint.slice(1)}` : ''}`, `Runbooks with recorded runs: ${names.join(', ')}.`].join('\n');
+}
+
+/** `runs logs RUN --step NAME` where the run has no such step: name its steps. */
+function noSuchStep(runId: string, step: string, events: readonly RunEvent[]): OpsctlError {
+  const steps = [...new Set(events.flatMap((e) => ('step' in e && typeof e.step === 'string' ? [e.step] : [])))];
+  const hint = didYouMeanHint(step, steps);
+  return new OpsctlError(
+    `run ${runId} has no step \`${step}\`${steps.length > 0 ? `; its steps: ${steps.join(', ')}` : ' (its journal names no step)'}`,
+    ExitCode.Usage,
+    hint,
+  );
+}
 
 function damagedLines(damaged: readonly DamagedRun[], afterTable: boolean, paint: Paint): string[] {
   if (damaged.length === 0) return [];
