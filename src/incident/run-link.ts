@@ -1,4 +1,5 @@
 import type { RunEvent } from '../engine/events';
+import type { StepGraph } from '../runbook/model';
 import type { Incident } from '../state/store';
 
 /**
@@ -31,4 +32,21 @@ export function mitigatedAt(events: readonly RunEvent[]): string | undefined {
     return event.ts;
   }
   return undefined;
+}
+
+/**
+ * Whether the runbook's own expressions read `incident.*` (vars, inputs, conditions, messages):
+ * such a runbook runs inside an incident. Called runbooks are not followed.
+ */
+export function readsIncident(graph: StepGraph): boolean {
+  const { runbook } = graph;
+  const text = JSON.stringify({ vars: runbook.vars, steps: runbook.steps, finally: runbook.finally }, (_key, value: unknown) =>
+    typeof value === 'bigint' ? value.toString() : value instanceof Map ? Object.fromEntries(value) : value,
+  );
+  return /\$\{\{(?:(?!\}\}).)*\bincident\b/.test(text);
+}
+
+/** What a dry run outside an incident shows for `incident.*` (`opsctl plan incident-p1`). */
+export function placeholderIncident(user: string): Readonly<Record<string, unknown>> {
+  return { id: '<incident id>', title: '<incident title>', severity: '<severity>', status: 'open', commander: user, started_at: '<incident start>' };
 }

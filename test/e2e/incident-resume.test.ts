@@ -110,3 +110,22 @@ describe('notify without a webhook (F18)', () => {
     expect(all).not.toContain('failed');
   });
 });
+
+describe('incident runbooks outside an incident (F42)', () => {
+  it('run exits 2 up front saying how to run it; plan shows placeholders and succeeds', async () => {
+    const p = tempProject({ 'opsctl.yaml': 'state: { backend: file }\n' });
+    cleanup = p.cleanup;
+    const run = await runOpsctl(['-C', p.dir, 'run', 'incident-p3'], { env });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('runbook `incident-p3` reads `incident.*`: it runs inside an incident');
+    expect(run.stderr).toContain('opsctl incident start');
+    const runs = await runOpsctl(['-C', p.dir, 'runs', 'list', '--output', 'json'], { env });
+    expect(runs.stdout).not.toContain('incident-p3');
+    const plan = await runOpsctl(['-C', p.dir, 'plan', 'incident-p3', '--no-checks'], { env });
+    expect(plan.code).toBe(0);
+    expect(plan.stdout).toContain('Acknowledge <incident id> (<incident title>)');
+    for (const severity of ['p1', 'p2', 'p4']) {
+      expect((await runOpsctl(['-C', p.dir, 'plan', `incident-${severity}`, '--no-checks'], { env })).code).toBe(0);
+    }
+  });
+});
