@@ -80,6 +80,13 @@ export function scriptify(text: string, ctx: ExprContext, prefix = 'OPSCTL_V'): 
     const value = evaluateExpression(part.source, ctx);
     const shown = stringify(value);
     if (value instanceof Unknown && !unknowns.includes(shown)) unknowns.push(shown);
+    const bytes = Buffer.byteLength(shown);
+    if (bytes > MAX_ENV_VALUE_BYTES) {
+      throw new ExpressionError(
+        `this value is ${formatBytes(bytes)}, and a value reaches a script as an environment variable, which Linux limits to 128 KiB; select a smaller part (an output with json: or regex:), or have the earlier step write it to a file and pass the path`,
+        part.source,
+      );
+    }
     let name = names.get(part.source);
     if (!name) {
       name = `${prefix}${names.size + 1}`;
@@ -90,4 +97,11 @@ export function scriptify(text: string, ctx: ExprContext, prefix = 'OPSCTL_V'): 
     display += shown;
   }
   return { script, env, display, unknowns };
+}
+
+/** Linux's limit on one environment string (MAX_ARG_STRLEN, 32 pages), less room for `OPSCTL_Vn=`. */
+const MAX_ENV_VALUE_BYTES = 128 * 1024 - 64;
+
+function formatBytes(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${(bytes / (1024 * 1024)).toFixed(1)} MB` : `${Math.round(bytes / 1024)} KiB`;
 }

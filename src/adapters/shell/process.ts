@@ -218,7 +218,9 @@ function spawnError(error: unknown, file: string): ProcessResult {
       ? `\`${file}\` was not found: check the program name and PATH`
       : code === 'EACCES'
         ? `\`${file}\` is not executable (permission denied)`
-        : `could not start \`${file}\`: ${error instanceof Error ? error.message : String(error)}`;
+        : code === 'E2BIG'
+          ? `could not start \`${file}\`: its environment or arguments are too large for the system (E2BIG); one value may be at most 128 KiB — pass less (select part of an output with json:/regex:) or go through a file`
+          : `could not start \`${file}\`: ${error instanceof Error ? error.message : String(error)}`;
   return { type: 'spawn-error', code, message };
 }
 

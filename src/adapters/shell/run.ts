@@ -100,7 +100,8 @@ export function outcomeOf(result: ProcessResult, what: string, ctx: Pick<ActionC
     case 'aborted-before-start':
       return abortedOutcome(ctx.signal, what, ctx.timeoutMs);
     case 'spawn-error':
-      return failure('exit-non-zero', result.message, { errorKind: result.code, exitCode: 127 });
+      // It never ran: no exit code, except a program not found, which a shell also reports as 127.
+      return failure('exit-non-zero', result.message, { errorKind: result.code, ...(result.code === 'ENOENT' ? { exitCode: 127 } : {}) });
     case 'exited': {
       const outputs = { exit_code: result.exitCode, ...(result.stdoutTruncated ? { stdout_truncated: true } : {}) };
       if (result.aborted) return abortedOutcome(ctx.signal, what, ctx.timeoutMs, { exitCode: result.exitCode, outputs });

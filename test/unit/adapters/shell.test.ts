@@ -94,6 +94,15 @@ describe('shell: argv', () => {
     if (outcome.type === 'failure') expect(outcome.message).toContain('`opsctl-no-such-program-xyz` was not found');
   });
 
+  it('F34: a process the system refuses to start (E2BIG) is a clear failure without an invented exit code', async () => {
+    const outcome = await runAction('shell', { argv: ['true', 'x'.repeat(200_000)] });
+    expect(outcome).toMatchObject({ type: 'failure', errorKind: 'E2BIG' });
+    if (outcome.type === 'failure') {
+      expect(outcome.exitCode).toBeUndefined();
+      expect(outcome.message).toContain('at most 128 KiB');
+    }
+  });
+
   it('rejects run and argv together, and neither', async () => {
     expect(await runAction('shell', { run: 'true', argv: ['true'] })).toMatchObject({ type: 'failure', reason: 'invalid-input' });
     expect(await runAction('shell', {})).toMatchObject({ type: 'failure', reason: 'invalid-input' });

@@ -133,6 +133,12 @@ describe('scriptify', () => {
     expect(scriptify("cat <<'EOF'\nplain\nEOF\necho '${{ params.version }}'", ctx).script).toContain(`'"\${OPSCTL_V1}"'`);
   });
 
+  it('F34: a value too large for an environment variable is an error naming the expression and its size', () => {
+    const big = { ...ctx, steps: { spew: { status: 'succeeded', outputs: { all: 'x'.repeat(1_300_000) } } } };
+    expect(() => scriptify('echo "${{ steps.spew.outputs.all }}" | tail -1', big)).toThrow(/this value is 1\.2 MB.*128 KiB.*in `\$\{\{ steps\.spew\.outputs\.all \}\}`/);
+    expect(scriptify('echo "${{ steps.spew.outputs.all }}"', { ...big, steps: { spew: { status: 'succeeded', outputs: { all: 'x'.repeat(100_000) } } } }).env.OPSCTL_V1).toHaveLength(100_000);
+  });
+
   it('leaves a script without expressions alone', () => {
     expect(scriptify('ls -l', ctx)).toEqual({ script: 'ls -l', env: {}, display: 'ls -l', unknowns: [] });
   });
