@@ -96,15 +96,37 @@ export class PgLocks {
     }
   }
 
+  /**
+   * Renews the holder's heartbeat. A database that does not answer is retried for the recovery
+   * time; a session that ended before we noticed is re-taken first.
+   */
   async heartbeat(key: string, runId: string, at: string): Promise<void> {
-    await this.check(key, runId);
-    const result = await this.pool.query(
-      `UPDATE ${this.table} AS l SET holder = (l.holder::jsonb || jsonb_build_object('heartbeatAt', $3::text))::text
-        WHERE l.key = $1 AND l.run_id = $2 AND ${LIVE}`,
-      [key, runId, at],
-    );
-    if (result.rowCount === 0) {
+    const until = Date.now() + this.recoverWaitMs;
+    for (let attempt = 0; ; attempt++) {
+      await this.check(key, runId);
+      let renewed: boolean;
+      try {
+        const result = await this.pool.query(
+          `UPDATE ${this.table} AS l SET holder = (l.holder::jsonb || jsonb_build_object('heartbeatAt', $3::text))::text
+            WHERE l.key = $1 AND l.run_id = $2 AND ${LIVE}`,
+          [key, runId, at],
+        );
+        renewed = (result.rowCount ?? 0) > 0;
+      } catch (error) {
+        if (Date.now() > until) {
+          throw new Error(`lock \`${key}\` could not be renewed: the state database connection dropped (${error instanceof Error ? error.message : String(error)})`);
+        }
+        await sleep(250);
+        continue;
+      }
+      if (renewed) return;
       const now = await this.readRow(key, advisoryLockId(this.schema, key));
+      const held = this.#held.get(key);
+      if (attempt === 0 && held?.runId === runId && held.state === 'held' && now?.holder.runId === runId && !now.live) {
+        // Our session is gone but its end was not noticed yet: re-take the lock, then renew.
+        this.startRecovery(key, held);
+        continue;
+      }
       const other = now?.live && now.holder.runId !== runId ? now.holder : undefined;
       throw new Error(
         other
@@ -243,8 +265,14 @@ export class PgLocks {
   private sessionEnded(key: string, client: Client): void {
     const held = this.#held.get(key);
     if (!held || held.client !== client || held.state !== 'held') return;
+    this.startRecovery(key, held);
+  }
+
+  private startRecovery(key: string, held: Held): void {
+    const old = held.client;
     held.state = 'recovering';
     held.recovery = this.recover(key, held);
+    void old.end().catch(() => undefined);
   }
 
   /**

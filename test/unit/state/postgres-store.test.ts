@@ -158,6 +158,18 @@ describePg('postgres StateStore', () => {
     await Promise.all([a.close(), b.close()]);
   });
 
+  it('F44: a heartbeat right after the lock session was terminated re-takes the lock instead of giving it up', async () => {
+    const schema = uniqueName('opsctl_beat');
+    const a = await freshStore(schema);
+    await a.acquireLock(holder('beat@prod', 'run-a', { host: 'elsewhere.example', pid: 1 }));
+    await terminateLockSessions(schema, 'beat@prod');
+    await a.heartbeatLock('beat@prod', 'run-a');
+    await a.checkLock('beat@prod', 'run-a');
+    const live = await adminQuery<{ n: string }>(`SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND pid = (SELECT backend_pid FROM "${schema}".opsctl_locks)`);
+    expect(live).toEqual([{ n: '1' }]);
+    await a.close();
+  });
+
   it('F44: a row naming a live holder is not taken over when its session is gone; a dead or expired one is', async () => {
     const schema = uniqueName('opsctl_row');
     const b = await freshStore(schema);
