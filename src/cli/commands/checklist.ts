@@ -45,9 +45,13 @@ export default async function checklist(name: string, flags: ChecklistFlags): Pr
     },
   });
 
+  // F37: with no one to ask (CI, cron), manual items are a person's to-do, not a gate that stops
+  // the automated checks: they are left out of the run and reported as TODO.
+  const todo = await manualTodo(path, config, flags, cwd);
   const code = await runSession(
     {
       target: path,
+      ...(todo.length > 0 ? { skip: todo } : {}),
       params: flags.param ?? [],
       ...(flags.env !== undefined ? { env: flags.env } : {}),
       ...(flags.output !== undefined ? { output: flags.output } : {}),
@@ -72,7 +76,9 @@ export default async function checklist(name: string, flags: ChecklistFlags): Pr
     } catch {
       return value; // reads vars or steps: shown as written
     }
-  });
+  }).map((item) =>
+    todo.includes(item.id) ? { ...item, verdict: 'not-run' as const, value: '', note: `TODO by a person (no terminal to ask): pass --approve ${item.id} once done` } : item,
+  );
   const runbook = session.graph.runbook;
   if (flags.output === 'json') {
     process.stdout.write(`${JSON.stringify({ type: 'checklist.result', checklist: runbook.name, runId: session.runId, items })}\n`);
@@ -151,4 +157,17 @@ async function storeIncidents(session: SessionInfo): Promise<{ text: string; ope
     const { errorMessage } = await import('../../util/errors');
     return { text: `**Could not read the incidents from the state store** (${errorMessage(error)}): check \`opsctl incident list\` by hand.`, open: 0 };
   }
+}
+
+/** The manual items nobody can be asked about (no terminal, no --yes) and that were not --approve'd. */
+async function manualTodo(path: string, config: import('../../config/model').Config, flags: ChecklistFlags, cwd: string): Promise<string[]> {
+  if (flags.yes || flags.dryRun) return [];
+  const { canPrompt, currentTerminal } = await import('../../ui/choose');
+  if (canPrompt(currentTerminal())) return [];
+  const { loadRunbook } = await import('../../runbook/load');
+  const { defaultRegistry } = await import('../../adapters/registry');
+  const loaded = await loadRunbook(path, { registry: defaultRegistry, config, cwd });
+  if (!loaded.ok) return []; // the session reports the diagnostics
+  const approved = new Set(flags.approve ?? []);
+  return loaded.graph.order.filter((id) => loaded.graph.steps.get(id)?.action.kind === 'manual' && !approved.has(id));
 }
