@@ -71,7 +71,7 @@ function itemOf(step: Step, record: StepRecord | undefined, resolve: Resolve): C
     case 'rollback-failed':
       return { ...base, verdict: 'fail', note: firstLine(record.message ?? record.status) };
     case 'skipped':
-      return { ...base, verdict: 'skip', note: record.message ?? '' };
+      return { ...base, verdict: 'skip', note: skipNote(record.message ?? '') };
     case 'planned':
       return { ...base, verdict: 'planned', note: 'dry run: not measured' };
     case 'awaiting-confirmation':
@@ -193,6 +193,15 @@ function text(value: unknown): string | undefined {
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
   return JSON.stringify(value);
+}
+
+/**
+ * A check skipped because its source param is empty (`when: ${{ params.X != "" }}` is false) says
+ * what to pass instead of showing the raw condition.
+ */
+export function skipNote(reason: string): string {
+  const match = /^`when: \$\{\{\s*params\.(\w+)\s*!=\s*(?:""|'')\s*\}\}` is false$/.exec(reason);
+  return match ? `not configured: pass -p ${match[1]}=…` : reason;
 }
 
 /**

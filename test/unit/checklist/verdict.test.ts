@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { collectSteps } from '../../../src/checklist/collect';
-import { checklistItems, firstLine, reportedLines, summaryLine } from '../../../src/checklist/verdict';
+import { checklistItems, firstLine, reportedLines, skipNote, summaryLine } from '../../../src/checklist/verdict';
 import { verdictLine } from '../../../src/checklist/render';
 import type { ChecklistItem } from '../../../src/checklist/verdict';
 import type { RunEventBody } from '../../../src/engine/events';
@@ -98,5 +98,12 @@ describe('a failed item’s note (F12)', () => {
       'the script exited with code 1; last lines of stderr: down: http://127.0.0.1:8000/health',
     );
     expect(firstLine('exit code 1\nmore')).toBe('exit code 1');
+  });
+});
+
+describe('a skipped item’s note (F12)', () => {
+  it('says which param to pass instead of the raw condition', () => {
+    expect(skipNote('`when: ${{ params.prometheus_url != "" }}` is false')).toBe('not configured: pass -p prometheus_url=…');
+    expect(skipNote('`when: ${{ params.security }}` is false')).toBe('`when: ${{ params.security }}` is false');
   });
 });
