@@ -109,6 +109,18 @@ async function session(request: RunRequest, hooks: RunHooks | undefined, session
   const { environment, explicit } = pickEnvironment(config, request.env, env.terminal.env);
   const { defaultRegistry: registry } = await import('../adapters/registry');
   const graph = request.graph ?? (await loadGraph(request.target, config, registry, env, environment?.name));
+  const declared = Object.keys(config.environments);
+  // Not for an incident (it must never be blocked), nor resume / rollback --run (they keep the run's own choice).
+  if (!environment && declared.length > 0 && !request.incident && !request.graph && !runHooks.resume) {
+    // Forgetting --env would silently aim `environment.*` at nothing (empty names, fallback clusters).
+    const { runbookReads } = await import('../engine/static-reads');
+    if (runbookReads(graph.runbook, 'environment')) {
+      throw usageError(
+        `runbook \`${graph.runbook.name}\` reads \`environment.*\` and opsctl.yaml declares environments (${declared.join(', ')}), but no environment was chosen`,
+        `pass --env ${declared.length === 1 ? declared[0] : `${declared[0]}|${declared.slice(1).join('|')}`} (or set OPSCTL_ENV)`,
+      );
+    }
+  }
   // F42: a runbook that reads `incident.*` runs inside an incident; said up front, not mid-run.
   let incident = request.incident;
   if (!incident && !request.graph) {

@@ -105,6 +105,22 @@ describe('engine / run session fixes found by QA', () => {
     expect(JSON.parse(badParam.stdout.trim())).toMatchObject({ type: 'error', exitCode: 2, message: expect.stringContaining('n') });
   });
 
+  it('F28: with environments declared, a runbook that reads environment.* needs --env (exit 2 naming them)', async () => {
+    const dir = project({
+      'opsctl.yaml': 'environments:\n  staging: { vars: { cluster: stg } }\n  production: { protected: true, vars: { cluster: prod } }\n',
+      'env.yaml': rb('env', 'steps:', '  - { id: a, shell: "echo cluster=${{ environment.vars.cluster }}" }'),
+      'plain.yaml': rb('plain', 'steps:', '  - { id: a, shell: "echo hi" }'),
+    });
+    const missing = await runOpsctl(['plan', './env.yaml'], { cwd: dir, env: ci });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('reads `environment.*` and opsctl.yaml declares environments (staging, production)');
+    expect(missing.stderr).toContain('--env staging|production');
+    const chosen = await runOpsctl(['run', './env.yaml', '--env', 'staging', '-o', 'plain'], { cwd: dir, env: ci });
+    expect(chosen.code, chosen.stderr).toBe(0);
+    expect(chosen.stdout).toContain('cluster=stg');
+    expect((await runOpsctl(['run', './plain.yaml'], { cwd: dir, env: ci })).code).toBe(0);
+  });
+
   it('F41: SIGTERM while a confirmation prompt is open closes the prompt, runs finally and exits 130', async () => {
     const dir = project({
       'gate.yaml': rb('gate', 'steps:', '  - { id: first, shell: touch first.marker }', '  - { id: danger, confirm: "Really release?", shell: touch danger.marker }', 'finally:', '  - { id: tidy, shell: touch tidy.marker }'),
