@@ -121,6 +121,38 @@ describe('engine / run session fixes found by QA', () => {
     expect((await runOpsctl(['run', './plain.yaml'], { cwd: dir, env: ci })).code).toBe(0);
   });
 
+  it('F35: Ctrl-C during an automatic rollback lets the undo finish, exits 130, and rollback --run finishes the job', async () => {
+    const dir = project({
+      'rbint.yaml': rb(
+        'rbint',
+        'on_failure: rollback',
+        'steps:',
+        '  - { id: a, shell: touch a.done, undo: { shell: "touch undo-a" } }',
+        '  - { id: b, shell: touch b.done, undo: { shell: "sleep 1; touch undo-b" } }',
+        '  - { id: c, shell: "exit 1" }',
+      ),
+    });
+    const child = spawn(process.execPath, [BIN, 'run', './rbint.yaml', '-o', 'plain'], { cwd: dir, env: { ...process.env, ...ci, NO_COLOR: '1' } });
+    let out = '';
+    let sent = false;
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      out += chunk;
+      if (!sent && /b rolling back/.test(out)) {
+        sent = true;
+        setTimeout(() => child.kill('SIGINT'), 200);
+      }
+    });
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code, out).toBe(130);
+    expect(existsSync(join(dir, 'undo-b')), out).toBe(true);
+    expect(existsSync(join(dir, 'undo-a')), out).toBe(false);
+    expect(out).toContain('not undone: `a`; finish it with: opsctl rollback --run');
+    const finish = await runOpsctl(['rollback', '--run', 'last', '--yes'], { cwd: dir, env: ci });
+    expect(finish.code, finish.stdout + finish.stderr).toBe(0);
+    expect(existsSync(join(dir, 'undo-a'))).toBe(true);
+  });
+
   it('F41: SIGTERM while a confirmation prompt is open closes the prompt, runs finally and exits 130', async () => {
     const dir = project({
       'gate.yaml': rb('gate', 'steps:', '  - { id: first, shell: touch first.marker }', '  - { id: danger, confirm: "Really release?", shell: touch danger.marker }', 'finally:', '  - { id: tidy, shell: touch tidy.marker }'),
