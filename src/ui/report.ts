@@ -66,7 +66,7 @@ export function jsonReport(result: RunResult, meta: ReportMeta) {
 
 export function junitReport(result: RunResult, meta: ReportMeta): string {
   const failures = result.steps.filter((s) => s.status === 'failed' || s.status === 'timed-out' || s.status === 'rollback-failed').length;
-  const skipped = result.steps.filter((s) => s.status === 'skipped' || s.status === 'planned' || s.status === 'pending').length;
+  const skipped = result.steps.filter((s) => s.status === 'skipped' || s.status === 'planned' || s.status === 'pending' || s.status === 'rolled-back').length;
   const seconds = (ms: number | undefined) => ((ms ?? 0) / 1000).toFixed(3);
   const lines = [
     '<?xml version="1.0" encoding="UTF-8"?>',
@@ -88,6 +88,10 @@ export function junitReport(result: RunResult, meta: ReportMeta): string {
         break;
       case 'cancelled':
         lines.push(`      <error message="${xml(step.message ?? 'cancelled')}" type="cancelled"/>`);
+        break;
+      case 'rolled-back':
+        // It succeeded, then the rollback undid it: its change is not in place, so not a pass.
+        lines.push(`      <skipped message="rolled back: it succeeded, then its change was undone because the run failed"/>`);
         break;
       default:
         break;

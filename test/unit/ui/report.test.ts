@@ -29,6 +29,13 @@ describe('reports', () => {
     expect(xml).not.toContain('\u0001');
   });
 
+  it('F24: JUnit XML does not report a step that was rolled back as a pass', () => {
+    const rolled: RunResult = { ...result, steps: [{ id: 'release', phase: 'main', status: 'rolled-back', attempts: 1, durationMs: 10, outputs: {}, undo: { status: 'rolled-back' } }] };
+    const xml = junitReport(rolled, meta);
+    expect(xml).toContain('skipped="1"');
+    expect(xml).toMatch(/<testcase classname="deploy" name="release"[^>]*>\n\s+<skipped message="rolled back: /);
+  });
+
   it('JSON: status, the step that failed first, approvals and every step', () => {
     const json = jsonReport(result, meta);
     expect(json).toMatchObject({ runbook: 'deploy', status: 'failed', failedStep: 'migrate', approvals: [{ step: 'migrate', via: 'approve' }] });
