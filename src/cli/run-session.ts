@@ -15,7 +15,7 @@ import { unreachable } from '../util/unreachable';
 import { ExitCode } from './exit-codes';
 import { passProtectedEnvironment } from './protected-environment';
 import { createRunHooks, type RunHooks, type SessionInfo } from './run-hooks';
-import { settleParams } from './session-params';
+import { settleParams, type GivenAgain } from './session-params';
 
 /** Everything `run`, `plan`, `deploy`, `rollback`, `backup`, `restore` take from the command line. */
 export interface RunRequest {
@@ -40,6 +40,8 @@ export interface RunRequest {
   readonly graph?: StepGraph;
   /** Inside an incident (`opsctl incident run|start`): what runbooks read as `incident.*`. */
   readonly incident?: Readonly<Record<string, unknown>>;
+  /** `resume`, `rollback --run`: secret params the original run was given, to be given again (never defaulted). */
+  readonly givenAgain?: GivenAgain;
 }
 
 /** Effects of a session, injectable for tests. */
@@ -167,7 +169,7 @@ async function session(request: RunRequest, hooks: RunHooks | undefined, session
   const prompter = choosePrompter(env.terminal, { before: () => renderer.pause?.(), after: () => renderer.resume?.() });
   const { Redactor } = await import('../state/redactor');
   const redactor = new Redactor();
-  const params = await settleParams(graph, request.params ?? [], prompter);
+  const params = await settleParams(graph, request.params ?? [], prompter, request.givenAgain);
   for (const spec of graph.runbook.params) {
     const value = params[spec.name];
     // A secret param naming a database of opsctl.yaml (`-p database=main`) is no secret: the

@@ -5,8 +5,18 @@ import { OpsctlError, usageError } from '../util/errors';
 import { unreachable } from '../util/unreachable';
 import { ExitCode } from './exit-codes';
 
-/** `-p key=value` flags → typed params; missing ones asked for on a terminal, else named in an exit-2 error. */
-export async function settleParams(graph: StepGraph, flags: readonly string[], prompter: Prompter): Promise<Record<string, unknown>> {
+/** Secret params a resumed run (or `rollback --run`) needs again: the original run was given them, and they are never journaled. */
+export interface GivenAgain {
+  readonly fromRunId: string;
+  readonly names: readonly string[];
+}
+
+/**
+ * `-p key=value` flags → typed params; missing ones asked for on a terminal, else named in an
+ * exit-2 error. `givenAgain` names secret params that must be given again although they may have a
+ * default: never silently replaced by it.
+ */
+export async function settleParams(graph: StepGraph, flags: readonly string[], prompter: Prompter, givenAgain?: GivenAgain): Promise<Record<string, unknown>> {
   const given: Record<string, string> = {};
   for (const flag of flags) {
     const eq = flag.indexOf('=');
@@ -14,6 +24,17 @@ export async function settleParams(graph: StepGraph, flags: readonly string[], p
     given[flag.slice(0, eq)] = flag.slice(eq + 1);
   }
   const name = graph.runbook.name;
+  const needed = graph.runbook.params.filter((spec) => givenAgain?.names.includes(spec.name) && !Object.hasOwn(given, spec.name));
+  if (needed.length > 0 && givenAgain) {
+    if (!prompter.interactive) {
+      const names = needed.map((s) => `\`${s.name}\``).join(', ');
+      throw usageError(
+        `secret ${needed.length === 1 ? 'param' : 'params'} ${names} ${needed.length === 1 ? 'was' : 'were'} given to run ${givenAgain.fromRunId} and ${needed.length === 1 ? 'is' : 'are'} never journaled: ${needed.length === 1 ? 'it is' : 'they are'} not replaced by ${needed.length === 1 ? 'its default' : 'their defaults'}`,
+        `pass ${needed.map((s) => `-p ${s.name}=<${s.type}>`).join(' ')} again`,
+      );
+    }
+    for (const spec of needed) given[spec.name] = await askParam(spec, prompter);
+  }
   const applied = applyParams(graph.runbook.params, given, name);
   if (applied.ok) return applied.values;
   if (applied.invalid.length > 0) throw usageError(applied.invalid.join('\n'));

@@ -110,14 +110,29 @@ export function registerSecretParams(specs: readonly ParamSpec[], values: Readon
   }
 }
 
-/** Params as a run record keeps them: secret params replaced whole, the rest redacted. */
+/**
+ * Params as a run record keeps them: secret params replaced whole, the rest redacted. A secret
+ * param left at its default is left out: `***` then always means "a value was given", which
+ * `resume` and `rollback --run` must ask for again (it was never journaled).
+ */
 export function redactParams(
   specs: readonly ParamSpec[],
   values: Readonly<Record<string, unknown>>,
   redactor: RedactsValues,
 ): Record<string, unknown> {
-  const secret = new Set(specs.filter((s) => s.secret).map((s) => s.name));
+  const secret = new Map(specs.filter((s) => s.secret).map((s) => [s.name, s]));
   const out: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(values)) out[name] = secret.has(name) ? REDACTED : redactor.redactValue(value);
+  for (const [name, value] of Object.entries(values)) {
+    const spec = secret.get(name);
+    if (!spec) out[name] = redactor.redactValue(value);
+    else if (!(spec.default !== undefined && value === spec.default)) out[name] = REDACTED;
+  }
   return out;
+}
+
+/** The secret params a run was given (journaled as `***`): a resume or rollback needs them again. */
+export function givenSecretParams(params: Readonly<Record<string, unknown>>): string[] {
+  return Object.entries(params)
+    .filter(([, value]) => value === REDACTED)
+    .map(([name]) => name);
 }

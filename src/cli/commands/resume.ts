@@ -3,6 +3,7 @@ import { findRun } from '../../state/find-run';
 import { openStore } from '../../state/open-store';
 import { resumeSource } from '../../state/resume-source';
 import { REDACTED } from '../../state/redactor';
+import { givenSecretParams } from '../../state/secrets';
 import { parseDuration } from '../../util/duration';
 import { OpsctlError, usageError } from '../../util/errors';
 import { ExitCode } from '../exit-codes';
@@ -68,6 +69,7 @@ export async function prepareResume(store: StateStore, record: RunRecord, flags:
   const request: RunRequest = {
     target: record.runbook.path.startsWith('<') ? record.runbook.name : record.runbook.path,
     params: [...paramFlags(record.params), ...(flags.param ?? [])],
+    givenAgain: { fromRunId: record.id, names: givenSecretParams(record.params) },
     ...(record.environment ? { env: record.environment } : {}),
     ...(flags.yes ? { yes: true } : {}),
     ...(flags.approve ? { approve: flags.approve } : {}),

@@ -35,6 +35,7 @@ async function rollbackRun(name: string, flags: RollbackFlags): Promise<void> {
   const { buildUndoGraph } = await import('../../state/undo-graph');
   const { replay } = await import('../../state/replay');
   const { paramFlags } = await import('./resume');
+  const { givenSecretParams } = await import('../../state/secrets');
   const { defaultRegistry } = await import('../../adapters/registry');
   const { loadRunbook } = await import('../../runbook/load');
   const { createRunHooks } = await import('../run-hooks');
@@ -90,7 +91,7 @@ async function rollbackRun(name: string, flags: RollbackFlags): Promise<void> {
     ...(flags.waitLock ? { waitLockMs: waitLockMs(flags.waitLock) } : {}),
   });
   await runSession(
-    toRequest(target, { ...flags, param: [...paramFlags(record.params), ...(flags.param ?? [])], ...(flags.env === undefined && record.environment ? { env: record.environment } : {}) }, { graph: built.graph }),
+    toRequest(target, { ...flags, param: [...paramFlags(record.params), ...(flags.param ?? [])], ...(flags.env === undefined && record.environment ? { env: record.environment } : {}) }, { graph: built.graph, givenAgain: { fromRunId: record.id, names: givenSecretParams(record.params) } }),
     hooks,
   );
 }

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { ParamSpec, SecretSpec } from '../../../src/runbook/model';
 import type { Answer, Prompter } from '../../../src/ui/prompter';
 import { Redactor } from '../../../src/state/redactor';
-import { redactParams, registerSecretParams, resolveSecrets } from '../../../src/state/secrets';
+import { givenSecretParams, redactParams, registerSecretParams, resolveSecrets } from '../../../src/state/secrets';
 import { OpsctlError } from '../../../src/util/errors';
 
 const range = { file: '/rb/deploy.yaml', start: { line: 5, col: 3 }, end: { line: 5, col: 20 } } as unknown as SecretSpec['range'];
@@ -87,5 +87,12 @@ describe('secret params', () => {
     registerSecretParams(specs, values, redactor);
     expect(redactor.redact('key abcd1234')).toBe('key ***');
     expect(redactParams(specs, values, redactor)).toEqual({ version: 'v-with-key-***', api_key: '***' });
+  });
+
+  it('F13: leaves out a secret param at its default, so *** always means it was given', () => {
+    const withDefault = [...specs, { name: 'token', type: 'string', required: false, secret: true, default: '' }] as unknown as ParamSpec[];
+    expect(redactParams(withDefault, { version: '1', api_key: 'k', token: '' }, new Redactor())).toEqual({ version: '1', api_key: '***' });
+    expect(redactParams(withDefault, { version: '1', api_key: 'k', token: 'TOKSECRET' }, new Redactor())).toEqual({ version: '1', api_key: '***', token: '***' });
+    expect(givenSecretParams({ version: '1', api_key: '***', token: '***' })).toEqual(['api_key', 'token']);
   });
 });
