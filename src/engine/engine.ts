@@ -168,8 +168,11 @@ export async function runGraph(o: RunOptions): Promise<RunResult> {
     }
   }
 
+  // Looked up by id: a find over every step for each step made runs of 10,000 steps O(n²).
+  const stepById = new Map<string, Step>();
+  for (const step of allSteps) if (!stepById.has(step.id)) stepById.set(step.id, step);
   for (const planned of plan.steps) {
-    const step = allSteps.find((s) => s.id === planned.id)!;
+    const step = stepById.get(planned.id)!;
     const state = rc.states.get(planned.id)!;
     if (planned.disposition.type === 'restored') {
       const previous = o.resume!.completed[planned.id]!;
