@@ -171,12 +171,35 @@ async function lockKeyOf(info: SessionInfo): Promise<string | undefined> {
   return defaultLockKey({ name: runbook.name, ...environment, writes: runbook.lock === true || (await graphWrites(info.graph)) });
 }
 
-/** Lock templates read params, the environment and the run (`deploy@${{ environment.name }}`). */
+/**
+ * Lock templates read params, the environment and the run (`deploy@${{ environment.name }}`).
+ * A lock key is shown to everyone (`lock list`, the holder's refusal message, run records), so
+ * a value that holds a secret (a secret param, a URL with a password) enters it as
+ * `sha256:<12 hex>` of the value: the same secret gives the same key, and the key shown is the
+ * one `opsctl lock release` takes.
+ */
 async function evaluateLock(template: string, info: SessionInfo): Promise<string> {
-  const { interpolate, hasExpression } = await import('../expr');
+  const { interpolate, hasExpression, scanTemplate, stringify } = await import('../expr');
   if (!hasExpression(template)) return template;
+  const scan = scanTemplate(template);
+  if (!scan.ok) return String(interpolate(template, lockContext(info)));
+  const { createHash } = await import('node:crypto');
+  const ctx = lockContext(info);
+  let key = '';
+  for (const part of scan.parts) {
+    if (part.kind === 'text') {
+      key += part.text;
+      continue;
+    }
+    const text = stringify(interpolate(`\${{ ${part.source} }}`, ctx));
+    key += info.redactor.redact(text) === text ? text : `sha256:${createHash('sha256').update(text).digest('hex').slice(0, 12)}`;
+  }
+  return key;
+}
+
+function lockContext(info: SessionInfo): Parameters<typeof import('../expr').interpolate>[1] {
   const env = info.environment;
-  const value = interpolate(template, {
+  return {
     params: info.params,
     vars: {},
     secrets: {},
@@ -184,8 +207,7 @@ async function evaluateLock(template: string, info: SessionInfo): Promise<string
     env: process.env,
     steps: {},
     run: { id: info.runId, user: info.user, dry_run: info.dryRun, status: 'running', started_at: new Date(info.startedAt).toISOString() },
-  });
-  return String(value);
+  };
 }
 
 /** True when any step would change the world; actions the registry does not know count as writes. */

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -114,6 +115,19 @@ describe('state hooks', () => {
       expect((await store.listLocks()).map((l) => l.key)).toEqual(expected);
       await hooks.onFinish!(info, undefined, undefined);
     }
+  });
+
+  it('F38: a secret in a lock template enters the key as sha256:<12 hex>, the same in the lock, the run record and release', async () => {
+    const { store, info } = await session(graph({ lock: 'db@${{ params.token }}-${{ params.version }}' }), '20261122T143000-h038');
+    const hooks = stateHooks({ store, env: { TEST_DB_PASSWORD: 'x1234' } });
+    await hooks.sinks!(info);
+    await hooks.beforeFirstSideEffect!(info);
+    const key = `db@sha256:${createHash('sha256').update('tok-secret-1').digest('hex').slice(0, 12)}-1.2.3`;
+    expect((await store.listLocks()).map((l) => l.key)).toEqual([key]);
+    expect((await store.getRun(info.runId))?.lockKey).toBe(key);
+    expect(JSON.stringify(await store.listLocks())).not.toContain('tok-secret-1');
+    await hooks.onFinish!(info, undefined, undefined);
+    expect(await store.listLocks()).toEqual([]);
   });
 
   it('refuses a changed runbook with exit 5 unless forced', async () => {
