@@ -43,7 +43,8 @@ export function readsIncident(graph: StepGraph): boolean {
   const text = JSON.stringify({ vars: runbook.vars, steps: runbook.steps, finally: runbook.finally }, (_key, value: unknown) =>
     typeof value === 'bigint' ? value.toString() : value instanceof Map ? Object.fromEntries(value) : value,
   );
-  return /\$\{\{(?:(?!\}\}).)*\bincident\b/.test(text);
+  // The root `incident` (not `steps.incident…` or `params.incident_id`) inside a `${{ }}`.
+  return /\$\{\{(?:(?!\}\}).)*(?<![.\w$])incident\s*[.[]/.test(text);
 }
 
 /** What a dry run outside an incident shows for `incident.*` (`opsctl plan incident-p1`). */
