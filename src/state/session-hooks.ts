@@ -54,7 +54,11 @@ export function stateHooks(options: StateHookOptions = {}): RunHooks {
       const values = await resolveSecrets(runbook.secrets, { env, prompter: info.prompter, baseDir }, info.redactor);
       const short = [
         ...Object.entries(values).filter(([, v]) => v.length < MIN_SECRET_LENGTH).map(([name]) => `secret \`${name}\``),
-        ...runbook.params.filter((p) => p.secret && info.params[p.name] !== undefined && String(info.params[p.name]).length < MIN_SECRET_LENGTH).map((p) => `param \`${p.name}\``),
+        // An empty value hides nothing, and a default is written in the runbook anyway.
+        ...runbook.params
+          .filter((p) => p.secret && info.params[p.name] !== undefined && info.params[p.name] !== p.default && String(info.params[p.name]).length < MIN_SECRET_LENGTH)
+          .filter((p) => String(info.params[p.name]) !== '')
+          .map((p) => `param \`${p.name}\``),
       ];
       if (short.length > 0) notify(`warning: ${short.join(', ')} ${short.length === 1 ? 'is' : 'are'} shorter than ${MIN_SECRET_LENGTH} characters: too short to hide in output without hiding ordinary text`);
       return values;

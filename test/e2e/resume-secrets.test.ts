@@ -36,4 +36,11 @@ describe('F13: resume and secret params', () => {
     expect(resumed.code, resumed.stdout + resumed.stderr).toBe(0);
     expect(resumed.stdout).toContain('tok=*** len=9');
   });
+
+  it('does not warn that a secret param left at its empty default is too short to hide', async () => {
+    writeFileSync(join(project.dir, 'fixed'), '');
+    const result = await run(project.dir, ['run', 'tok', '--env', 'staging', '--output', 'plain']);
+    expect(result.code).toBe(0);
+    expect(result.stderr).not.toContain('shorter than');
+  });
 });
