@@ -79,7 +79,7 @@ describe('opsctl checklist daily (local HTTP server, real disk)', () => {
     expect(line(result.stdout, 'Resource usage')).toMatch(/SKIP/);
     expect(line(result.stdout, 'Database connections')).toMatch(/SKIP/);
     // The disk figure is the real one: free space of the test folder's filesystem.
-    const match = /PASS {2}Disk space +([\d.]+) GB free on (\S+) +expected: > 0 GB free$/.exec(line(result.stdout, 'Disk space'));
+    const match = /PASS {2}Disk space +([\d.]+) GB free on (\S+) +expected: > 0 GB free \(warn below 0 GB\)$/.exec(line(result.stdout, 'Disk space'));
     expect(match?.[2]).toBe(project.dir);
     const fs = statfsSync(project.dir);
     expect(Math.abs(Number(match?.[1]) - (fs.bavail * fs.bsize) / 1024 ** 3)).toBeLessThan(1);
@@ -94,7 +94,7 @@ describe('opsctl checklist daily (local HTTP server, real disk)', () => {
     expect(line(result.stdout, 'Error rate')).toMatch(/FAIL .* 5\.00% +expected: < 1% of requests/);
     expect(line(result.stdout, 'Log aggregation')).toMatch(/WARN .* yellow +expected: green or yellow$/);
     expect(line(result.stdout, 'Pending alerts')).toMatch(/FAIL .* 2 alerts +expected: 0 alerts/);
-    expect(line(result.stdout, 'Disk space')).toMatch(/^ {2}WARN {2}Disk space/);
+    expect(line(result.stdout, 'Disk space')).toMatch(/^ {2}WARN {2}Disk space .*expected: > 0 GB free \(warn below 1000000 GB\)/);
     expect(result.stdout).toContain('7 items: 0 pass, 2 warn, 3 fail, 2 skipped');
     // F12: one verdict; nothing says the run succeeded, and the last line is the checklist's.
     expect(result.stdout + result.stderr).not.toContain('run of `daily` succeeded');
