@@ -22,7 +22,7 @@ const DEFAULT_GRACE_MS = 15_000;
 export async function executeStep(rc: RunContext, step: Step): Promise<StepEnd> {
   const o = rc.options;
   const state = rc.states.get(step.id)!;
-  const started = o.clock.now();
+  let started = o.clock.now();
 
   let whenNote: string | undefined;
   if (step.when !== undefined) {
@@ -135,6 +135,8 @@ export async function executeStep(rc: RunContext, step: Step): Promise<StepEnd> 
       approval = { via: result.approval.via, by: result.approval.by };
     }
     if (!approval && (o.approvals?.approve ?? []).includes(stepPath(rc, step.id))) approval = { via: 'approve', by: o.user };
+    // A step's duration measures its work, not the minutes a person spent at its prompt.
+    if (gateMessages.length > 0) started = o.clock.now();
     if (isConfirm) {
       const outputs = { approved: true, by: o.user, ...(approval ? { via: approval.via } : {}) };
       succeed(rc, step, state, started, { type: 'success', outputs }, outputs);
