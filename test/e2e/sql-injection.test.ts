@@ -13,10 +13,6 @@ name: look
 lock: false
 params: { name: { type: string } }
 steps:
-  - id: quoted
-    readonly: true
-    on_failure: continue
-    sql: { database: "${PG_URL}", query: "select '\${{ params.name }}' as n" }
   - id: bare
     readonly: true
     sql: { database: "${PG_URL}", query: "select \${{ params.name }}::text as n" }
@@ -27,18 +23,34 @@ steps:
   - id: write
     sql: { database: "${PG_URL}", query: "update pg_temp.nothing set a = \${{ params.name }} where b = $1", params: [7] }
 `,
+    'runbooks/quoted.yaml': `apiVersion: opsctl/v1
+kind: Runbook
+name: quoted
+lock: false
+params: { name: { type: string } }
+steps:
+  - id: quoted
+    readonly: true
+    sql: { database: "${PG_URL}", query: "select '\${{ params.name }}' as n" }
+`,
   });
   afterAll(async () => {
     project.cleanup();
     await adminQuery(`DROP TABLE IF EXISTS ${table}, ${claimed}`);
   });
 
-  it('binds ${{ }} values, refuses them inside quotes, runs readonly: true steps read-only, and shows the SQL as it runs', async () => {
+  it('validate refuses ${{ }} inside quotes in sql.query, at its line', async () => {
+    const result = await runOpsctl(['validate', './runbooks/quoted.yaml'], { cwd: project.dir, env: { CI: 'true' } });
+    expect(result.code).toBe(2);
+    expect(result.stdout + result.stderr).toContain('quoted.yaml:9:');
+    expect(result.stdout + result.stderr).toContain('an expression sits inside a quoted string of `sql.query`');
+  });
+
+  it('binds ${{ }} values, runs readonly: true steps read-only, and shows the SQL as it runs', async () => {
     const name = `x'; create table ${table}(i int); select '1`;
     const result = await runOpsctl(['plan', './runbooks/look.yaml', '-p', `name=${name}`, '--output', 'plain'], { cwd: project.dir, env: { CI: 'true' } });
     const out = result.stdout + result.stderr;
     expect(await adminQuery(`SELECT tablename FROM pg_tables WHERE tablename IN ('${table}', '${claimed}')`)).toEqual([]);
-    expect(out).toContain('an expression sits inside a quoted string of `sql.query`');
     expect(out).toContain("[bare] x'; create table");
     expect(out).toContain('cannot execute CREATE TABLE in a read-only transaction');
     expect(out).toContain('update pg_temp.nothing set a = $2 where b = $1');

@@ -6,13 +6,14 @@ import { paramsCheck } from './params';
 import { protectedNeedsConfirm } from './protected-confirm';
 import { retryCheck } from './retry';
 import { secretsCheck } from './secrets';
+import { sqlQueryCheck } from './sql-query';
 import { shellQuotesCheck } from './shell-quotes';
 import type { Rule } from './types';
 import { undoCheck } from './undo';
 import { uniqueIds } from './unique-ids';
 
 /** The static checks of DESIGN.md §2, in the order their messages read best. */
-export const RULES: readonly Rule[] = [uniqueIds, needsExist, noCycles, paramsCheck, secretsCheck, expressionsCheck, shellQuotesCheck, outputSelectors, retryCheck, undoCheck, protectedNeedsConfirm];
+export const RULES: readonly Rule[] = [uniqueIds, needsExist, noCycles, paramsCheck, secretsCheck, expressionsCheck, shellQuotesCheck, outputSelectors, sqlQueryCheck, retryCheck, undoCheck, protectedNeedsConfirm];
 
 export { checkStepShapes } from './step-shape';
 export type { Rule, RuleContext } from './types';
