@@ -48,5 +48,6 @@ export function retryDelay(policy: RetryPolicy, attempt: number, random: () => n
 
 export function describeFailure(failure: RetryableFailure): string {
   if (failure.reason === 'exit-non-zero' && failure.exitCode !== undefined) return `exit code ${failure.exitCode}`;
-  return failure.errorKind ? `${failure.reason} (${failure.errorKind})` : failure.reason;
+  // `timeout (timeout)` says it twice: a kind that repeats the reason adds nothing.
+  return failure.errorKind && failure.errorKind !== failure.reason ? `${failure.reason} (${failure.errorKind})` : failure.reason;
 }

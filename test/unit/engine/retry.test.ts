@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isRetryable, retryDelay, shouldRetry } from '../../../src/engine/retry';
+import { describeFailure, isRetryable, retryDelay, shouldRetry } from '../../../src/engine/retry';
 import type { RetryPolicy } from '../../../src/runbook/model';
 
 const policy = (over: Partial<Omit<RetryPolicy, 'on'>> & { on?: Partial<RetryPolicy['on']> } = {}): RetryPolicy => ({
@@ -41,5 +41,13 @@ describe('retry', () => {
     expect(retryDelay(jittered, 1, () => 0)).toBe(500);
     expect(retryDelay(jittered, 1, () => 1)).toBe(1500);
     expect(retryDelay(jittered, 1, () => 0.5)).toBe(1000);
+  });
+});
+
+describe('describeFailure (F39)', () => {
+  it('names the kind only when it adds something', () => {
+    expect(describeFailure({ reason: 'timeout', errorKind: 'timeout' })).toBe('timeout');
+    expect(describeFailure({ reason: 'http-error', errorKind: 'ECONNRESET' })).toBe('http-error (ECONNRESET)');
+    expect(describeFailure({ reason: 'exit-non-zero', exitCode: 3 })).toBe('exit code 3');
   });
 });
