@@ -197,7 +197,14 @@ export function summaryTable(summary: RunSummary, paint: Paint, formatDuration: 
 }
 
 function oneLine(text: string): string {
-  const first = text.split('\n')[0] ?? '';
+  const lines = text.split('\n').map((line) => line.trim()).filter((line) => line !== '');
+  const first = lines[0] ?? '';
+  const last = lines.at(-1) ?? '';
+  // "…; last lines of stderr:" announces what follows: the last of those lines is the useful part.
+  if (lines.length > 1 && first.endsWith(':')) {
+    const head = first.length > 70 ? `${first.slice(0, 67)}...` : first;
+    return `${head} ${last.length > 100 ? `...${last.slice(-97)}` : last}`;
+  }
   return first.length > 100 ? `${first.slice(0, 97)}...` : first;
 }
 

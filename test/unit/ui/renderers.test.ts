@@ -53,6 +53,19 @@ describe('plain renderer', () => {
     `);
   });
 
+  it('F22: the closing table NOTE of a failed script shows its last stderr line, not a cut-off "last lines of stderr:"', () => {
+    const { out, text } = collect();
+    const renderer = plainRenderer({ out });
+    for (const event of stamp([
+      { type: 'run.started', runbook: 'deploy', title: 'Deploy', dryRun: false, params: {} },
+      { type: 'step.started', step: 'migrate', attempt: 1, effect: 'write' },
+      { type: 'step.failed', step: 'migrate', durationMs: 10, reason: 'exit-non-zero', exitCode: 4, message: 'the script exited with code 4; last lines of stderr:\n  connecting\n  ERROR: relation "users" does not exist' },
+      { type: 'run.finished', status: 'failed', durationMs: 20, failedStep: 'migrate', error: 'step `migrate` failed' },
+    ]))
+      renderer.emit(event);
+    expect(text()).toMatch(/migrate +failed +10ms +← failed first {2}the script exited with code 4; last lines of stderr: ERROR: relation "users" does not exist\n/);
+  });
+
   it('under GitHub Actions wraps each step in ::group:: and reports failures with ::error::', () => {
     const { out, text } = collect();
     const renderer = plainRenderer({ out, githubActions: true });
