@@ -261,6 +261,11 @@ export async function runGraph(o: RunOptions): Promise<RunResult> {
     const refused = [...rc.states.entries()].find(([, state]) => state.reason === 'declined');
     error = refused ? `step \`${stepPath(rc, refused[0])}\` was not confirmed: ${refused[1].message ?? 'declined'}` : 'a confirmation was declined; the run stopped';
   }
+  if ((status === 'not-confirmed' || status === 'cancelled') && !o.nested && !o.dryRun) {
+    // Stopped half-way: say what was changed and how to take it back.
+    const changed = rc.completions.filter((id) => graph.steps.get(id)?.undo !== undefined);
+    if (changed.length > 0) error = `${error ?? 'the run stopped'}; ${changed.length === 1 ? 'a step' : `${changed.length} steps`} made changes (${names(changed)}): undo them with: opsctl rollback --run ${o.runId}`;
+  }
 
   let undoErrors: UndoError[] = [];
   if (status === 'failed' && graph.runbook.onFailure === 'rollback' && !o.dryRun) {
