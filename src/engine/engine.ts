@@ -148,13 +148,18 @@ export async function runGraph(o: RunOptions): Promise<RunResult> {
       const names = unapproved.map((gate) => stepPath(rc, gate.step));
       for (const gate of unapproved) {
         const path = stepPath(rc, gate.step);
-        const reason = gate.source === 'manual' ? `a manual task needs a person and there is no terminal; pass --approve ${path} once it is done` : `no terminal to ask; pass --approve ${path} or --yes`;
+        const reason =
+          gate.source === 'manual'
+            ? `a manual task needs a person and there is no terminal; pass --approve ${path} once it is done`
+            : gate.source === 'interrupted'
+              ? `no terminal to ask: it was running when the previous run stopped and may have half-run; check it, then pass --rerun-interrupted (or --approve ${path})`
+              : `no terminal to ask; pass --approve ${path} or --yes`;
         emit({ type: 'step.declined', step: gate.step, by: o.user, reason });
       }
       const manualOnly = unapproved.every((gate) => gate.source === 'manual');
       return finish('not-confirmed', {
         unapproved,
-        error: `${names.length === 1 ? 'a step needs' : `${names.length} steps need`} confirmation and there is no terminal to ask: ${names.map((n) => `\`${n}\``).join(', ')}; ${o.nested ? `runbook \`${graph.runbook.name}\` was not started` : 'nothing was run'}. Pass ${names.map((n) => `--approve ${n}`).join(' ')}${manualOnly ? '' : ' (or --yes for every confirmation; manual tasks need --approve)'}`,
+        error: `${names.length === 1 ? 'a step needs' : `${names.length} steps need`} confirmation and there is no terminal to ask: ${names.map((n) => `\`${n}\``).join(', ')}; ${o.nested ? `runbook \`${graph.runbook.name}\` was not started` : 'nothing was run'}. Pass ${names.map((n) => `--approve ${n}`).join(' ')}${manualOnly ? '' : ' (or --yes for every confirmation; manual tasks need --approve)'}${unapproved.some((gate) => gate.source === 'interrupted') ? '; a step that was running when the previous run stopped may have half-run: check it, then pass --rerun-interrupted to run it again' : ''}`,
       });
     }
   }
