@@ -104,13 +104,19 @@ export class Redactor {
       }
       case 'object': {
         if (value === null) return value;
+        // Only an object inside itself is circular: one shared by two fields (a sql step's `row`
+        // is `rows[0]`) is copied at each place.
         if (seen.has(value)) return '[circular]';
-        seen.add(value);
-        if (Array.isArray(value)) return value.map((item) => this.#walk(item, seen));
         if (value instanceof Date) return value;
-        const out: Record<string, unknown> = {};
-        for (const [key, item] of Object.entries(value)) out[this.redact(key)] = this.#walk(item, seen);
-        return out;
+        seen.add(value);
+        try {
+          if (Array.isArray(value)) return value.map((item) => this.#walk(item, seen));
+          const out: Record<string, unknown> = {};
+          for (const [key, item] of Object.entries(value)) out[this.redact(key)] = this.#walk(item, seen);
+          return out;
+        } finally {
+          seen.delete(value);
+        }
       }
       default:
         return value;

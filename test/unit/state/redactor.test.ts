@@ -212,6 +212,14 @@ describe('passwords in URLs (F30)', () => {
     expect(r.redactValue({ database: 'postgresql://u:pw12345@h/db' })).toEqual({ database: 'postgresql://u:***@h/db' });
   });
 
+  it('copies an object shared by two fields at both places (a sql row is rows[0]), with or without secrets', () => {
+    const row = { used_pct: 5 };
+    expect(new Redactor().redactValue({ rows: [row], row })).toEqual({ rows: [{ used_pct: 5 }], row: { used_pct: 5 } });
+    const r = new Redactor();
+    r.add('abcd1234');
+    expect(r.redactValue({ rows: [row], row })).toEqual({ rows: [{ used_pct: 5 }], row: { used_pct: 5 } });
+  });
+
   it('registers those passwords, decoded too, so they are hidden on their own', () => {
     const r = new Redactor();
     expect(urlPasswordsIn('postgres://u:s3cr%40t99@h/db')).toEqual(['s3cr%40t99', 's3cr@t99']);
