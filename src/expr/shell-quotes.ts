@@ -18,7 +18,7 @@ export type ShellContext =
 
 type Frame =
   | { readonly kind: 'top' }
-  | { kind: 'cmd'; depth: number }
+  | { kind: 'cmd'; depth: number; readonly arithmetic: boolean }
   | { readonly kind: 'backtick' }
   | { readonly kind: 'double' }
   | { readonly kind: 'single' }
@@ -108,7 +108,7 @@ export class ShellQuoteTracker {
         if (c === '\\') return consumed(Math.min(i + 1, text.length - 1));
         if (c === '"') this.#stack.pop();
         else if (c === '$' && next === '(') {
-          this.#stack.push({ kind: 'cmd', depth: 0 });
+          this.#stack.push({ kind: 'cmd', depth: 0, arithmetic: text[i + 2] === '(' });
           return consumed(i + 1);
         } else if (c === '`') this.#stack.push({ kind: 'backtick' });
         return consumed(i);
@@ -145,7 +145,7 @@ export class ShellQuoteTracker {
       return consumed(i + 1);
     }
     if (c === '$' && next === '(') {
-      this.#stack.push({ kind: 'cmd', depth: 0 });
+      this.#stack.push({ kind: 'cmd', depth: 0, arithmetic: text[i + 2] === '(' });
       return consumed(i + 1);
     }
     if (c === '`') {
@@ -163,7 +163,9 @@ export class ShellQuoteTracker {
       this.#stack.push({ kind: 'comment' });
       return consumed(i);
     }
-    if (c === '<' && next === '<' && text[i + 2] !== '<') return this.#heredocOperator(text, i);
+    // `$(( 1 << 2 ))` shifts; it does not start a here-document.
+    const arithmetic = top.kind === 'cmd' && top.arithmetic;
+    if (c === '<' && next === '<' && text[i + 2] !== '<' && !arithmetic) return this.#heredocOperator(text, i);
     if (c === '<' && next === '<') return consumed(i + 2);
     if (c === '\n') return this.#newline(text, i);
     return consumed(i);

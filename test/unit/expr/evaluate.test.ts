@@ -128,6 +128,10 @@ describe('scriptify', () => {
     ]);
   });
 
+  it('F6: a shift in $(( )) is not a here-document', () => {
+    expect(scriptify("echo $(( 1 << 2 ))\necho 'v ${{ params.version }}'", ctx).script).toBe(`echo $(( 1 << 2 ))\necho 'v '"\${OPSCTL_V1}"''`);
+  });
+
   it('F6: an expression in a quoted here-document (never expanded by bash) is an error that says what to do', () => {
     expect(() => scriptify("cat <<'EOF'\nv=${{ params.version }}\nEOF", ctx)).toThrow(/quoted here-document.*unquote the delimiter/);
     expect(scriptify("cat <<'EOF'\nplain\nEOF\necho '${{ params.version }}'", ctx).script).toContain(`'"\${OPSCTL_V1}"'`);
