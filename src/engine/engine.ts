@@ -199,6 +199,8 @@ export async function runGraph(o: RunOptions): Promise<RunResult> {
   let failedStep: string | undefined;
   let declined = false;
   let stopping = false;
+  // Why `beforeStep` stopped the run (it lost its lock), if it did.
+  let refused: string | undefined;
   const concurrency = o.concurrency ?? graph.runbook.concurrency;
   const onEnd = (id: string, end: StepEnd) => {
     slots.set(id, 'settled');
@@ -229,6 +231,14 @@ export async function runGraph(o: RunOptions): Promise<RunResult> {
   const queue = new ReadyQueue(graph.order, effectiveNeeds(graph, plan), slots);
   for (;;) {
     if (rc.signal.aborted) stopping = true;
+    if (!stopping && !o.dryRun && o.beforeStep && running.size < Math.max(1, concurrency)) {
+      try {
+        await o.beforeStep();
+      } catch (error) {
+        refused = errorMessage(error);
+        stopping = true;
+      }
+    }
     const ready = stopping ? [] : queue.take(Math.max(1, concurrency) - running.size);
     for (const id of ready) {
       slots.set(id, 'running');
@@ -254,7 +264,7 @@ export async function runGraph(o: RunOptions): Promise<RunResult> {
 
   const cancelled = rc.signal.aborted;
   const failedState = failedStep ? rc.states.get(failedStep) : undefined;
-  const stopReason = cancelled ? 'the run was cancelled' : failedStep ? `\`${failedStep}\` failed` : declined ? 'a confirmation was declined' : '';
+  const stopReason = cancelled ? 'the run was cancelled' : failedStep ? `\`${failedStep}\` failed` : declined ? 'a confirmation was declined' : refused ? 'the run stopped' : '';
   for (const [id, slot] of slots) {
     if (slot === 'waiting') skip(rc, graph.steps.get(id)!, rc.states.get(id)!, `not started: ${stopReason}`);
   }
@@ -262,6 +272,10 @@ export async function runGraph(o: RunOptions): Promise<RunResult> {
   let status: RunStatus = cancelled ? 'cancelled' : failedStep ? 'failed' : declined ? 'not-confirmed' : o.dryRun ? 'planned' : 'succeeded';
   let error = failedState ? `step \`${stepPath(rc, failedStep!)}\` ${failureWords(failedState)}` : undefined;
   if (cancelled) error = `cancelled: ${errorMessage(rc.signal.reason)}`;
+  if (refused !== undefined && !cancelled) {
+    status = 'failed';
+    error = error ? `${error}; and ${refused}` : refused;
+  }
   if (declined && !error) {
     const refused = [...rc.states.entries()].find(([, state]) => state.reason === 'declined');
     error = refused ? `step \`${stepPath(rc, refused[0])}\` was not confirmed: ${refused[1].message ?? 'declined'}` : 'a confirmation was declined; the run stopped';
@@ -273,7 +287,7 @@ export async function runGraph(o: RunOptions): Promise<RunResult> {
   }
 
   let undoErrors: UndoError[] = [];
-  if (status === 'failed' && graph.runbook.onFailure === 'rollback' && !o.dryRun) {
+  if (status === 'failed' && graph.runbook.onFailure === 'rollback' && !o.dryRun && refused === undefined) {
     rc.status = status;
     const undone = await rollback(rc, graph);
     undoErrors = undone.errors;
