@@ -12,7 +12,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 // OPSCTL_BENCH_BIN: measure another build (an experiment) with the same harness.
 const opsctl = process.env.OPSCTL_BENCH_BIN ?? join(root, 'bin', 'opsctl');
 const quick = process.argv.includes('--quick');
-// --only startup,validate,logs,shell,parallel,flood: a subset, for iterating on one figure.
+// --only=startup,validate,logs,shell,parallel,flood: a subset, for iterating on one figure.
+// --instructions: also count the start-ups' instructions with valgrind (stable under load).
 const onlyArg = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
 const only = onlyArg ? new Set(onlyArg.split(',')) : undefined;
 const wanted = (name) => !only || only.has(name);
@@ -82,6 +83,27 @@ startupCommands.forEach((args, i) => {
   record(`opsctl ${args[0]}${args[1] ? ' deploy.yaml' : ''}`, ms, 'ms', 'node -e 0', nodeBase, '≤ 1.5×', ms / nodeBase <= 1.5);
 });
 const versionMs = rows.find((r) => r.name === 'opsctl --version')?.value;
+
+// 1b. --instructions: the same start-ups counted in instructions (valgrind callgrind), a figure
+// that load on a shared machine does not move. One run each: the count barely varies.
+if (process.argv.includes('--instructions')) {
+  const hasValgrind = spawnSync('sh', ['-c', 'command -v valgrind']).status === 0;
+  const count = (args) => {
+    const r = spawnSync('valgrind', ['--tool=callgrind', '--trace-children=yes', '--callgrind-out-file=/dev/null', process.execPath, ...args], { cwd: tmpdir(), stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, CI: 'true' }, maxBuffer: 16 << 20 });
+    const refs = /I\s+refs:\s+([\d,]+)/.exec(String(r.stderr));
+    if (!refs) throw new Error(`valgrind ${args.join(' ')}: no instruction count: ${String(r.stderr).slice(-500)}`);
+    return Number(refs[1].replaceAll(',', '')) / 1e6;
+  };
+  if (!hasValgrind) rows.push({ name: 'instructions (callgrind)', value: 'valgrind not installed' });
+  else {
+    const base = count(['-e', '0']);
+    record('node -e 0, instructions (baseline)', base, 'M');
+    for (const args of startupCommands) {
+      const m = count([opsctl, ...args]);
+      record(`opsctl ${args[0]}${args[1] ? ' deploy.yaml' : ''}, instructions`, m, 'M', 'node -e 0', base, '≤ 1.5×', m / base <= 1.5);
+    }
+  }
+}
 
 // 2. validate of a generated 1,000-step runbook
 if (wanted('validate')) {

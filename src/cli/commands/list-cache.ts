@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
  *   - the file itself (path, size, mtime in ns),
  *   - and, for a runbook that calls others (`runbook:` steps), every file of the search path.
  * Anything unreadable or unwritable is a miss, never an error: the cache only saves time.
+ * One file, `list.json`, keeps the last MAX_CONFIGS configurations (folders) `list` ran in.
  * `OPSCTL_CACHE_DIR` moves it (default `$XDG_CACHE_HOME/opsctl` or `~/.cache/opsctl`); `OPSCTL_CACHE_DIR=off` turns it off.
  */
 export interface FileStamp {
@@ -28,13 +29,21 @@ export interface CachedEntry<T> {
   readonly value: T;
 }
 
-interface CacheFile<T> {
-  readonly version: 1;
-  readonly build: string;
-  readonly config: string;
+interface ConfigSection<T> {
+  /** When this section was written (ms): the oldest sections go first. */
+  readonly writtenAt: number;
   readonly searchPath: string;
   readonly entries: Readonly<Record<string, CachedEntry<T>>>;
 }
+
+/** One file for every configuration (folder) `list` ran with, the most recent MAX_CONFIGS kept. */
+interface CacheFile<T> {
+  readonly version: 2;
+  readonly build: string;
+  readonly configs: Readonly<Record<string, ConfigSection<T>>>;
+}
+
+const MAX_CONFIGS = 4;
 
 export function stampOf(path: string): FileStamp | undefined {
   try {
@@ -78,8 +87,9 @@ export class ListCache<T> {
   readonly #config: string;
   readonly #searchPath: string;
   readonly #stamps: ReadonlyMap<string, FileStamp | undefined>;
-  readonly #old: Readonly<Record<string, CachedEntry<T>>>;
   readonly #entries: Record<string, CachedEntry<T>> = {};
+  #old: Readonly<Record<string, CachedEntry<T>>> = {};
+  #others: Record<string, ConfigSection<T>> = {};
   #changed = false;
   #sameSearchPath = false;
 
@@ -90,8 +100,8 @@ export class ListCache<T> {
     this.#stamps = new Map(files.map((f) => [f, stampOf(f)]));
     // Calls resolve through the search path, else from the working directory.
     this.#searchPath = hash(JSON.stringify([process.cwd(), ...this.#stamps.values()]));
-    this.#file = dir ? join(dir, `list-${this.#config}.json`) : undefined;
-    this.#old = this.#read();
+    this.#file = dir ? join(dir, 'list.json') : undefined;
+    this.#read();
   }
 
   /** The value computed last time for this file, if nothing it depends on changed since. */
@@ -114,7 +124,13 @@ export class ListCache<T> {
   /** Writes the entries used or computed in this run (atomically: a parallel `list` reads the old or the new file). */
   save(): void {
     if (!this.#file || (!this.#changed && Object.keys(this.#entries).length === Object.keys(this.#old).length && this.#sameSearchPath)) return;
-    const data: CacheFile<T> = { version: 1, build: this.#build, config: this.#config, searchPath: this.#searchPath, entries: this.#entries };
+    const kept = Object.entries(this.#others)
+      .sort(([, a], [, b]) => b.writtenAt - a.writtenAt)
+      .slice(0, MAX_CONFIGS - 1);
+    // Strictly after every kept section, so the order holds for writes within one millisecond.
+    const writtenAt = Math.max(Date.now(), ...kept.map(([, section]) => section.writtenAt + 1));
+    const configs = Object.fromEntries([...kept, [this.#config, { writtenAt, searchPath: this.#searchPath, entries: this.#entries }]]);
+    const data: CacheFile<T> = { version: 2, build: this.#build, configs };
     const tmp = `${this.#file}.${process.pid}.tmp`;
     try {
       mkdirSync(join(this.#file, '..'), { recursive: true, mode: 0o700 });
@@ -125,15 +141,18 @@ export class ListCache<T> {
     }
   }
 
-  #read(): Readonly<Record<string, CachedEntry<T>>> {
-    if (!this.#file) return {};
+  #read(): void {
+    if (!this.#file) return;
     try {
       const data = JSON.parse(readFileSync(this.#file, 'utf8')) as Partial<CacheFile<T>>;
-      if (data.version !== 1 || data.build !== this.#build || data.config !== this.#config || typeof data.entries !== 'object' || data.entries === null) return {};
-      this.#sameSearchPath = data.searchPath === this.#searchPath;
-      return data.entries;
+      if (data.version !== 2 || data.build !== this.#build || typeof data.configs !== 'object' || data.configs === null) return;
+      const { [this.#config]: mine, ...others } = data.configs;
+      this.#others = others;
+      if (!mine || typeof mine.entries !== 'object' || mine.entries === null) return;
+      this.#old = mine.entries;
+      this.#sameSearchPath = mine.searchPath === this.#searchPath;
     } catch {
-      return {};
+      // no cache yet, or a damaged one: every file is a miss
     }
   }
 }

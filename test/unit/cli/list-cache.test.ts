@@ -58,6 +58,19 @@ describe('ListCache', () => {
     expect(second.get(b)).toBeUndefined();
   });
 
+  it('keeps several configurations (folders) in one file, the four most recent', () => {
+    const { a, b, env, dir } = setup();
+    for (let i = 0; i < 6; i++) {
+      const cache = new ListCache<string>({ folder: i }, [a, b], env);
+      cache.set(a, `A${i}`, false);
+      cache.save();
+    }
+    expect(new ListCache<string>({ folder: 5 }, [a, b], env).get(a)).toBe('A5');
+    expect(new ListCache<string>({ folder: 2 }, [a, b], env).get(a)).toBe('A2');
+    expect(new ListCache<string>({ folder: 1 }, [a, b], env).get(a)).toBeUndefined();
+    expect(readdirSync(join(dir, 'cache'))).toEqual(['list.json']);
+  });
+
   it('is off with OPSCTL_CACHE_DIR=off, and a damaged cache file is a miss, not an error', () => {
     const { dir, a, b, env } = setup();
     const off = new ListCache<string>({}, [a, b], { OPSCTL_CACHE_DIR: 'off' });
