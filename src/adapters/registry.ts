@@ -1,3 +1,4 @@
+import { editDistance } from '../util/edit-distance';
 import type { ActionDefinition, AdapterRegistry } from './types';
 import { awsDefinitions } from './aws/definitions';
 import { confirmDefinition } from './confirm/definition';
@@ -52,17 +53,4 @@ export function suggestKeys(registry: AdapterRegistry, key: string): string[] {
     .sort((a, b) => a.distance - b.distance || a.candidate.localeCompare(b.candidate))
     .slice(0, 3)
     .map(({ candidate }) => candidate);
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost);
-    }
-    previous = current;
-  }
-  return previous[b.length] ?? 0;
 }

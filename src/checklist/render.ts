@@ -1,15 +1,8 @@
 import type { ChecklistItem, Verdict } from './verdict';
 import { countVerdicts, summaryLine } from './verdict';
+import { noPaint, type Paint } from '../ui/paint';
 
-export interface Paint {
-  readonly green: (s: string) => string;
-  readonly yellow: (s: string) => string;
-  readonly red: (s: string) => string;
-  readonly dim: (s: string) => string;
-  readonly bold: (s: string) => string;
-}
-
-export const noPaint: Paint = { green: (s) => s, yellow: (s) => s, red: (s) => s, dim: (s) => s, bold: (s) => s };
+export { noPaint, type Paint };
 
 const LABEL: Record<Verdict, string> = { pass: 'PASS', warn: 'WARN', fail: 'FAIL', skip: 'SKIP', planned: 'PLAN', 'not-run': '----' };
 

@@ -1,21 +1,12 @@
 import type { RunEvent, RunStatus, StepStatus } from '../engine/events';
 import { formatDuration } from '../util/duration';
 import { unreachable } from '../util/unreachable';
+import type { Paint } from '../ui/paint';
+
+export { noPaint, type Paint } from '../ui/paint';
 import type { ReplayedRun, ReplayedStep } from './replay';
 import type { LockHolder, RunRecord } from './store';
 
-/** Paints text; the plain format passes the identity, pretty passes picocolors. */
-export interface Paint {
-  readonly bold: (s: string) => string;
-  readonly dim: (s: string) => string;
-  readonly red: (s: string) => string;
-  readonly green: (s: string) => string;
-  readonly yellow: (s: string) => string;
-  readonly cyan: (s: string) => string;
-}
-
-const id = (s: string) => s;
-export const noPaint: Paint = { bold: id, dim: id, red: id, green: id, yellow: id, cyan: id };
 
 /** A run whose record says `running` but whose process is gone is shown as `interrupted`. */
 export type DisplayStatus = RunStatus | 'interrupted';

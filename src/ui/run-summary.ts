@@ -1,6 +1,9 @@
 import type { RunEvent, RunStatus, StepStatus } from '../engine/events';
 import { unreachable } from '../util/unreachable';
 import { formatDuration } from '../util/duration';
+import type { Paint } from './paint';
+
+export { noPaint, type Paint } from './paint';
 
 /** What a renderer remembers of a run from its events, for the closing table. */
 export interface StepRow {
@@ -117,17 +120,6 @@ function failedRow(row: { readonly status: StepStatus }): boolean {
   return row.status === 'failed' || row.status === 'timed-out';
 }
 
-export interface Paint {
-  readonly bold: (s: string) => string;
-  readonly dim: (s: string) => string;
-  readonly red: (s: string) => string;
-  readonly green: (s: string) => string;
-  readonly yellow: (s: string) => string;
-  readonly cyan: (s: string) => string;
-}
-
-const id = (s: string) => s;
-export const noPaint: Paint = { bold: id, dim: id, red: id, green: id, yellow: id, cyan: id };
 
 export function statusSymbol(status: StepStatus): string {
   switch (status) {
