@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { ActionContext, ActionDefinition, ActionImpl, ActionOutcome, Effect, FailureReason, PlanDescription } from '../adapters/types';
 import type { Step } from '../runbook/model';
 import { errorMessage } from '../util/errors';
+import { actionContext, planContext as planContextFor, runEnv, type CallParts } from './action-context';
 import { runAttempt } from './attempt';
 import { exprContext, resolveAction, resolveEnv, unknownsIn, type ResolvedAction } from './expr-context';
 import { passGate } from './gates';
@@ -75,20 +76,9 @@ export async function executeStep(rc: RunContext, step: Step): Promise<StepEnd> 
   }
 
   const effect: Effect = definition ? safeEffect(definition, resolved.input, step) : 'read';
-  const env: Record<string, string> = { ...definedEnv(rc), ...stepEnv, ...resolved.scriptEnv };
-  const planContext = {
-    stepId: stepPath(rc, step.id),
-    config: o.config,
-    ...(o.environment ? { environment: o.environment } : {}),
-    noChecks: o.noChecks ?? false,
-    signal: rc.signal,
-    cwd,
-    env,
-    scriptDisplay: resolved.scriptDisplay,
-    effect,
-    redact: (text: string) => o.redactor.redact(text),
-    safeCut: (text: string, at: number) => o.redactor.safeCut?.(text, at) ?? at,
-  };
+  const env: Record<string, string> = { ...runEnv(rc), ...stepEnv, ...resolved.scriptEnv };
+  const parts: CallParts = { stepId: step.id, cwd, env, scriptDisplay: resolved.scriptDisplay, signal: rc.signal, effect };
+  const planContext = planContextFor(rc, parts);
 
   let approval: ActionContext['approval'];
   if (o.dryRun) {
@@ -151,17 +141,7 @@ export async function executeStep(rc: RunContext, step: Step): Promise<StepEnd> 
     return fail(rc, step, state, started, 'unknown-error', `the \`${step.action.kind}\` action could not be loaded: ${errorMessage(error)}`);
   }
 
-  const context: Omit<ActionContext, 'signal' | 'attempt' | 'timeoutMs'> = {
-    ...planContext,
-    runId: o.runId,
-    prompter: o.prompter,
-    clock: o.clock,
-    output: (stream, text) => rc.emit({ type: 'step.output', step: step.id, stream, text }),
-    progress: (message) => rc.emit({ type: 'step.progress', step: step.id, message }),
-    registerSecret: (value) => o.redactor.add(value),
-    runRunbook: (name, params) => rc.runChild(step.id, name, params, rc.signal),
-    ...(approval ? { approval } : {}),
-  };
+  const context = actionContext(rc, parts, approval);
 
   let undoFacts: Readonly<Record<string, unknown>> | undefined;
   for (let attempt = 1; ; attempt++) {
@@ -336,14 +316,3 @@ function safeEffect(definition: ActionDefinition, input: Record<string, unknown>
   }
 }
 
-const runEnvs = new WeakMap<RunContext, Readonly<Record<string, string>>>();
-
-/** The run's environment without unset names, read once per run (copying process.env at every step cost more than a `log` step). */
-function definedEnv(rc: RunContext): Readonly<Record<string, string>> {
-  const known = runEnvs.get(rc);
-  if (known) return known;
-  const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(rc.options.env ?? process.env)) if (value !== undefined) out[key] = value;
-  runEnvs.set(rc, out);
-  return out;
-}

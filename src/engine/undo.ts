@@ -1,6 +1,7 @@
 import type { Action, UndoAction } from '../adapters/types';
 import type { Step, StepGraph } from '../runbook/model';
 import { errorMessage } from '../util/errors';
+import { actionContext, runEnv } from './action-context';
 import { runAttempt } from './attempt';
 import { resolveAction } from './expr-context';
 import type { RunContext } from './run-context';
@@ -115,8 +116,6 @@ async function undoStep(rc: RunContext, step: Step, signal: AbortSignal): Promis
     const definition = o.registry.get(action.kind);
     if (!definition) return `there is no action \`${action.kind}\` to undo with`;
     const impl = await definition.load();
-    const env: Record<string, string> = {};
-    for (const [key, value] of Object.entries(o.env ?? process.env)) if (value !== undefined) env[key] = value;
     const result = await runAttempt({
       impl,
       input,
@@ -125,23 +124,7 @@ async function undoStep(rc: RunContext, step: Step, signal: AbortSignal): Promis
       runSignal: signal,
       clock: o.clock,
       graceMs: o.graceMs ?? 15_000,
-      context: {
-        stepId: step.id,
-        config: o.config,
-        ...(o.environment ? { environment: o.environment } : {}),
-        noChecks: o.noChecks ?? false,
-        cwd: o.cwd ?? process.cwd(),
-        env: { ...env, ...scriptEnv },
-        scriptDisplay,
-        redact: (text) => o.redactor.redact(text),
-        runId: o.runId,
-        prompter: o.prompter,
-        clock: o.clock,
-        output: (stream, text) => rc.emit({ type: 'step.output', step: step.id, stream, text }),
-        progress: (message) => rc.emit({ type: 'step.progress', step: step.id, message }),
-        registerSecret: (value) => o.redactor.add(value),
-        runRunbook: (name, params) => rc.runChild(step.id, name, params, signal),
-      },
+      context: actionContext(rc, { stepId: step.id, cwd: o.cwd ?? process.cwd(), env: { ...runEnv(rc), ...scriptEnv }, scriptDisplay, signal }),
     });
     return result.outcome.type === 'success' ? undefined : result.outcome.message;
   } catch (error) {
