@@ -1,34 +1,69 @@
-// Bundles src/cli/main.ts into dist/ with code splitting, so that each command and adapter
-// is its own chunk, loaded by dynamic import only when used (start-up stays near bare Node).
+// Bundles src/cli/main.ts into one CommonJS file, dist/opsctl.cjs, that bin/opsctl compiles with
+// a V8 code cache (see bin/opsctl): parsing and compiling opsctl's own code was the largest part
+// of a start-up, and a code cache can only be given to a script, not to ES modules, on Node 20.
+// Modules that are imported lazily stay lazy inside the file: esbuild wraps them in functions
+// run at their first import, so `opsctl --help` does not run the engine's module code.
+// One file also means a run that is live while opsctl is rebuilt or upgraded never loads half
+// of the old build and half of the new one (it holds all of its code from the start).
 // The bundle is written beside dist/ and swapped in with renames, so a build never leaves a
-// half-written dist/ under a bin/opsctl that is running at the same moment.
+// half-written dist/ under a bin/opsctl that is running at the same moment. Then the code caches
+// of the common commands are made once, into dist/code-cache/, so that the first run on a fresh
+// machine (a CI container) starts as fast as the hundredth.
 import { build } from 'esbuild';
-import { renameSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-const root = new URL('..', import.meta.url);
-const fresh = new URL(`dist.new-${process.pid}/`, root);
-const old = new URL(`dist.old-${process.pid}/`, root);
-const dist = new URL('dist/', root);
+const root = fileURLToPath(new URL('..', import.meta.url));
+const fresh = join(root, `dist.new-${process.pid}`);
+const old = join(root, `dist.old-${process.pid}`);
+const dist = join(root, 'dist');
 
 try {
-  await build({
-    entryPoints: { main: 'src/cli/main.ts' },
-    outdir: fresh.pathname,
+  const result = await build({
+    entryPoints: ['src/cli/main.ts'],
+    absWorkingDir: root,
+    outfile: join(fresh, 'opsctl.cjs'),
     bundle: true,
-    splitting: true,
-    format: 'esm',
+    format: 'cjs',
     platform: 'node',
     target: 'node20',
     // Light dependencies (commander, yaml, cel-js, picocolors) are bundled: loading yaml from
     // node_modules alone was ~70 CommonJS files to resolve, read and compile at each start.
-    // Heavy ones stay external and are imported only by the adapters that use them.
+    // Heavy ones stay external and are imported (import(), kept as such) only by the adapters
+    // that use them.
     external: ['@aws-sdk/*', '@smithy/*', 'pg', 'pg-*', '@inquirer/*'],
-    // Bundled CommonJS code may call require() (node builtins): give ESM chunks one.
-    banner: { js: "import { createRequire as __opsctlCreateRequire } from 'node:module'; const require = __opsctlCreateRequire(import.meta.url);" },
+    supported: { 'dynamic-import': true },
+    // The two modules that find opsctl's own folder read import.meta.url.
+    define: { 'import.meta.url': '__opsctlModuleUrl' },
+    // The first line names the build: bin/opsctl keys its code caches on it (V8 itself checks
+    // only the length of the source a cache was made from). The zeros are replaced by a hash of
+    // the bundle below, in place, so the source map's lines stay true.
+    banner: { js: "// opsctl build 0000000000000000\n'use strict';\nconst __opsctlModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
     sourcemap: 'linked',
-    chunkNames: 'chunks/[name]-[hash]',
+    write: false,
     logLevel: 'warning',
   });
+  mkdirSync(fresh, { recursive: true });
+  for (const file of result.outputFiles) {
+    if (!file.path.endsWith('.cjs')) {
+      writeFileSync(file.path, file.contents);
+      continue;
+    }
+    // Pure ASCII, so that bin/opsctl can read it as latin1 into a one-byte string: the few
+    // non-ASCII characters esbuild leaves (in comments, in a regex) become \u escapes, which
+    // mean the same there and in strings.
+    // import() of the external packages (pg, the AWS SDK, inquirer) is handed to bin/opsctl:
+    // a script compiled by node:vm can only import() through an experimental loader that warns.
+    const imports = file.text.match(/\bimport\(/g)?.length ?? 0;
+    const text = file.text.replace(/\bimport\((?="[^"]+"\))/g, '__opsctlImport(');
+    if (/\bimport\(/.test(text)) throw new Error(`the bundle has an import() of something other than a string: ${imports} found`);
+    const ascii = text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    writeFileSync(file.path, ascii.replace(/^\/\/ opsctl build 0{16}\n/, `// opsctl build ${createHash('sha256').update(ascii).digest('hex').slice(0, 16)}\n`));
+  }
   try {
     renameSync(dist, old);
   } catch {
@@ -38,4 +73,42 @@ try {
 } finally {
   rmSync(fresh, { recursive: true, force: true });
   rmSync(old, { recursive: true, force: true });
+}
+
+warmCodeCaches();
+
+/**
+ * Runs the commands people run most once each, with a scratch cache folder, and keeps the code
+ * caches they leave as dist/code-cache/. A failure here only costs speed: opsctl makes the
+ * cache itself at the first run of a command.
+ */
+function warmCodeCaches() {
+  const scratch = mkdtempSync(join(tmpdir(), 'opsctl-build-'));
+  try {
+    writeFileSync(join(scratch, 'opsctl.yaml'), 'state: { backend: file }\n');
+    writeFileSync(join(scratch, 'warm.yaml'), [
+      'apiVersion: opsctl/v1', 'kind: Runbook', 'name: warm', 'title: Warm the code cache', 'lock: false',
+      'params:', '  who: { type: string, default: ops }',
+      'steps:',
+      '  - { id: hello, log: "hello ${{ params.who }}" }',
+      '  - { id: check, shell: "echo ok", when: "${{ params.who != \'\' }}" }',
+      '',
+    ].join('\n'));
+    const env = { ...process.env, CI: 'true', NO_COLOR: '1', OPSCTL_CACHE_DIR: join(scratch, 'cache') };
+    const bin = join(root, 'bin', 'opsctl');
+    for (const args of [['--help'], ['validate', join(root, 'runbooks', 'deploy.yaml')], ['list'], ['run', './warm.yaml', '--yes', '--output', 'plain']]) {
+      spawnSync(process.execPath, [bin, ...args], { cwd: scratch, env, stdio: 'ignore', timeout: 30_000 });
+    }
+    const made = join(scratch, 'cache', 'code');
+    const target = join(dist, 'code-cache');
+    mkdirSync(target, { recursive: true });
+    for (const name of readdirSync(made)) {
+      writeFileSync(join(target, `${name}.tmp`), readFileSync(join(made, name)));
+      renameSync(join(target, `${name}.tmp`), join(target, name));
+    }
+  } catch (error) {
+    process.stderr.write(`note: the code caches were not made (${error.message}); opsctl makes them at first use\n`);
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
 }

@@ -27,7 +27,7 @@ export interface RunOptions {
 
 /** Runs `bin/opsctl ARGS` as a real process and collects its exit code and output. */
 export function runOpsctl(args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
-  if (!existsSync(join(ROOT, 'dist/main.js'))) throw new Error('dist/main.js is missing: run `npm run build` before the e2e tests');
+  if (!existsSync(join(ROOT, 'dist/opsctl.cjs'))) throw new Error('dist/opsctl.cjs is missing: run `npm run build` before the e2e tests');
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries({ ...process.env, NO_COLOR: '1', FORCE_COLOR: undefined, ...options.env })) {
     if (value !== undefined) env[key] = value;

@@ -38,7 +38,7 @@ export interface Started {
 
 /** Starts `bin/opsctl ARGS` in the background, for tests that signal or kill it. */
 export function start(dir: string, args: readonly string[], env: Readonly<Record<string, string | undefined>> = {}, stdin = ''): Started {
-  if (LAUNCHER === BIN && !existsSync(join(ROOT, 'dist/main.js'))) throw new Error('dist/main.js is missing: run `npm run build` before the e2e tests');
+  if (LAUNCHER === BIN && !existsSync(join(ROOT, 'dist/opsctl.cjs'))) throw new Error('dist/opsctl.cjs is missing: run `npm run build` before the e2e tests');
   const merged: Record<string, string> = {};
   for (const [key, value] of Object.entries({ ...process.env, NO_COLOR: '1', FORCE_COLOR: undefined, ...TEST_ENV, ...env })) {
     if (value !== undefined) merged[key] = value;
