@@ -40,7 +40,9 @@ const KiB = 1024;
  *     side effect begins, so a resume knows it was interrupted;
  *   - the end of such a step (`step.succeeded`, `step.failed`, `step.timed-out`, `step.cancelled`,
  *     `step.skipped`) and its `step.retrying`, so a resume never repeats a change that finished;
- *   - any step end of a step whose start was not seen (conservative).
+ *     these are durable at the end of the current turn of the event loop, or with the next
+ *     durable event if it comes first (see #flushSoon);
+ *   - any step end of a step whose start was not seen (conservative), likewise.
  * Everything else (output, progress, `log` lines, plans, and the start and end of a read-only
  * step) is buffered until the next durable event, the `flushEveryMs` timer, or close. Losing
  * such a tail in a crash loses no side effect: a resume runs those read-only steps again.
@@ -56,6 +58,7 @@ export class JournalSink implements EventSink {
   #buffer: RunEvent[] = [];
   #chain: Promise<void> = Promise.resolve();
   #timer: NodeJS.Timeout | undefined;
+  #immediate: NodeJS.Immediate | undefined;
   #approvals: Approval[] = [];
   #failure: unknown;
   #closed = false;
@@ -97,8 +100,9 @@ export class JournalSink implements EventSink {
     if (event.type === 'run.finished') this.#finished = event.status;
     if (event.type === 'step.started') this.#effects.set(event.step, event.effect);
     this.#buffer.push(event);
-    if (this.#durableAtOnce(event)) this.#flush();
-    else this.#armTimer();
+    if (!this.#durableAtOnce(event)) this.#armTimer();
+    else if (isStepEnd(event) || event.type === 'step.retrying') this.#flushSoon();
+    else this.#flush();
     if (this.#options.updateRecord) this.#track(event);
   }
 
@@ -157,9 +161,25 @@ export class JournalSink implements EventSink {
     return event.type === 'step.output' ? { ...event, text: redact(event.text) } : { ...event, message: redact(event.message) };
   }
 
+  /**
+   * The end of a write step is made durable at the end of this turn of the event loop, not at
+   * once: when the next step starts at once (a sequence of steps), its durable start carries
+   * the end with it, one fsync instead of two. A crash inside that window can only make a step
+   * that finished look interrupted to a resume, which then asks (--rerun-interrupted); it never
+   * hides that a step started.
+   */
+  #flushSoon(): void {
+    this.#immediate ??= setImmediate(() => {
+      this.#immediate = undefined;
+      this.#flush();
+    });
+  }
+
   #flush(): void {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = undefined;
+    if (this.#immediate) clearImmediate(this.#immediate);
+    this.#immediate = undefined;
     if (this.#buffer.length === 0) return;
     const batch = this.#buffer;
     this.#buffer = [];

@@ -73,12 +73,31 @@ describe('JournalSink', () => {
     expect(appends).toEqual([1, 301]);
     expect((await store.readEvents(runId)).map((e) => e.seq)).toEqual(Array.from({ length: 302 }, (_, i) => i + 1));
     emit({ type: 'step.succeeded', step: 'w', durationMs: 1, outputs: {} });
+    // The end of a write step is durable at the end of this turn of the event loop.
+    expect(appends).toEqual([1, 301]);
+    await new Promise((resolve) => setImmediate(resolve));
     expect(appends).toEqual([1, 301, 1]);
   });
 
-  it('keeps a step end durable at once when its start was not seen, and read-only tails on close', async () => {
+  it('carries the end of a write step with the durable start of the next: one fsync per step in a sequence', async () => {
+    const { store, runId, emit, appends } = await setup();
+    emit({ type: 'run.started', runbook: 'x', title: 'x', dryRun: false, params: {} });
+    for (let i = 0; i < 5; i++) {
+      emit({ type: 'step.started', step: `w${i}`, attempt: 1, effect: 'write' });
+      emit({ type: 'step.output', step: `w${i}`, stream: 'stdout', text: `out ${i}` });
+      emit({ type: 'step.succeeded', step: `w${i}`, durationMs: 1, outputs: {} });
+    }
+    // run.started, then each start with the previous step's output and end (the first has none).
+    expect(appends).toEqual([1, 1, 3, 3, 3, 3]);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(appends).toEqual([1, 1, 3, 3, 3, 3, 2]);
+    expect((await store.readEvents(runId)).map((e) => e.type).slice(-3)).toEqual(['step.started', 'step.output', 'step.succeeded']);
+  });
+
+  it('makes a step end durable (within the turn) when its start was not seen, and read-only tails on close', async () => {
     const { store, runId, journal, emit, appends } = await setup();
     emit({ type: 'step.failed', step: 'early', durationMs: 0, reason: 'invalid-input', message: 'bad input' });
+    await new Promise((resolve) => setImmediate(resolve));
     expect(appends).toEqual([1]);
     emit({ type: 'step.started', step: 'r', attempt: 1, effect: 'read' });
     emit({ type: 'step.succeeded', step: 'r', durationMs: 0, outputs: {} });
