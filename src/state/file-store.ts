@@ -3,7 +3,7 @@ import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunEvent } from '../engine/events';
 import type { DamagedRun, Incident, IncidentEntry, LockHolder, LockResult, RunRecord, StateStore } from './store';
-import { appendLinesSynced, appendLinesSyncedSync, isCode, readIfExists, readJson, readJsonSync, readNdjson, writeJsonAtomic, writeJsonAtomicSync } from './fs-durable';
+import { appendLinesSynced, isCode, readIfExists, readJson, readJsonSync, readNdjson, writeJsonAtomic, writeJsonAtomicSync, SyncAppender } from './fs-durable';
 import { FileLocks } from './file-locks';
 import { defaultProbe, LOCK_TTL_MS, type LivenessProbe } from './lock-liveness';
 import { RUN_ID_PATTERN } from './run-id';
@@ -33,6 +33,8 @@ export class FileStore implements StateStore {
   readonly #now: () => number;
   readonly #locks: FileLocks;
   readonly #queues = new Map<string, Promise<unknown>>();
+  /** Journals of runs appended to synchronously, kept open (one per live run). */
+  readonly #journals = new Map<string, SyncAppender>();
 
   constructor(options: FileStoreOptions) {
     this.dir = options.dir;
@@ -145,8 +147,20 @@ export class FileStore implements StateStore {
   appendEventsSync(runId: string, events: readonly RunEvent[]): void {
     if (events.length === 0) return;
     assertId(runId, 'run');
-    mkdirSync(this.runDir(runId), { recursive: true });
-    appendLinesSyncedSync(join(this.runDir(runId), 'events.ndjson'), events.map((e) => JSON.stringify(e)));
+    let journal = this.#journals.get(runId);
+    if (!journal) {
+      mkdirSync(this.runDir(runId), { recursive: true });
+      journal = new SyncAppender(join(this.runDir(runId), 'events.ndjson'));
+      this.#journals.set(runId, journal);
+    }
+    try {
+      journal.append(events.map((e) => JSON.stringify(e)));
+    } catch (error) {
+      // Opened again at the next append (the folder may have been removed and made again).
+      this.#journals.delete(runId);
+      journal.close();
+      throw error;
+    }
   }
 
   async readEvents(runId: string): Promise<RunEvent[]> {
@@ -223,6 +237,8 @@ export class FileStore implements StateStore {
 
   async close(): Promise<void> {
     await Promise.allSettled([...this.#queues.values()]);
+    for (const journal of this.#journals.values()) journal.close();
+    this.#journals.clear();
   }
 
   // ── helpers ─────────────────────────────────────────────────────────────────

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, fstatSync, fsyncSync, openSync, readFileSync, readSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, fdatasyncSync, fstatSync, fsyncSync, openSync, readFileSync, readSync, renameSync, writeSync } from 'node:fs';
 import { open, readFile, rename, unlink } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
 
@@ -54,24 +54,45 @@ export async function appendLinesSynced(path: string, lines: readonly string[]):
 }
 
 /**
- * The same, synchronously: the journal calls it at step transitions so that when the engine hears
- * "emitted", the transition is on disk (a kill -9 right after cannot lose it).
+ * The same, synchronously, on a file kept open (the journal of a live run): the journal appends
+ * at step transitions so that when the engine hears "emitted", the transition is on disk (a
+ * kill -9 right after cannot lose it). The first append
+ * checks that a crash did not leave a cut last line (a newline is written first if it did); then each
+ * append is one write and one fdatasync (an append's new size is data fdatasync flushes), not an
+ * open, a read and a close around an fsync every time.
  */
-export function appendLinesSyncedSync(path: string, lines: readonly string[]): void {
-  if (lines.length === 0) return;
-  const fd = openSync(path, 'a+', 0o600);
-  try {
-    const { size } = fstatSync(fd);
+export class SyncAppender {
+  #fd: number | undefined;
+
+  constructor(readonly path: string) {}
+
+  append(lines: readonly string[]): void {
+    if (lines.length === 0) return;
     let prefix = '';
-    if (size > 0) {
-      const last = Buffer.alloc(1);
-      readSync(fd, last, 0, 1, size - 1);
-      if (last[0] !== 0x0a) prefix = '\n';
+    if (this.#fd === undefined) {
+      const fd = openSync(this.path, 'a+', 0o600);
+      try {
+        const { size } = fstatSync(fd);
+        if (size > 0) {
+          const last = Buffer.alloc(1);
+          readSync(fd, last, 0, 1, size - 1);
+          if (last[0] !== 0x0a) prefix = '\n';
+        }
+      } catch (error) {
+        closeSync(fd);
+        throw error;
+      }
+      this.#fd = fd;
     }
     const data = Buffer.from(`${prefix}${lines.join('\n')}\n`, 'utf8');
-    for (let offset = 0; offset < data.length; ) offset += writeSync(fd, data, offset);
-    fsyncSync(fd);
-  } finally {
+    for (let offset = 0; offset < data.length; ) offset += writeSync(this.#fd, data, offset);
+    fdatasyncSync(this.#fd);
+  }
+
+  close(): void {
+    if (this.#fd === undefined) return;
+    const fd = this.#fd;
+    this.#fd = undefined;
     closeSync(fd);
   }
 }

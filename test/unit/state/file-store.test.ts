@@ -1,4 +1,5 @@
 import { mkdir, mkdtemp, readFile, rm, appendFile, readdir, writeFile } from 'node:fs/promises';
+import { existsSync, readdirSync, readlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -67,6 +68,23 @@ describe('FileStore on disk', () => {
     expect(await store.readEvents(run.id)).toEqual(events.slice(0, 3));
     await store.appendEvents(run.id, events.slice(3));
     expect(await store.readEvents(run.id)).toEqual(events);
+  });
+
+  it('appends synchronously after a cut last line, keeps the journal open between appends, and closes it', async () => {
+    const dir = await freshDir();
+    const store = new FileStore({ dir });
+    const run = runRecord('20261122T143000-cut2');
+    await store.createRun(run);
+    const events = sampleEvents(run.id);
+    const journal = join(dir, 'runs', run.id, 'events.ndjson');
+    await appendFile(journal, `${JSON.stringify(events[0])}\n{"type":"step.succeeded","step":"bu`);
+    store.appendEventsSync(run.id, events.slice(1, 3));
+    const open = () => readdirSync('/proc/self/fd').filter((fd) => { try { return readlinkSync(`/proc/self/fd/${fd}`) === journal; } catch { return false; } }).length;
+    if (existsSync('/proc/self/fd')) expect(open()).toBe(1);
+    store.appendEventsSync(run.id, events.slice(3));
+    expect(await store.readEvents(run.id)).toEqual(events);
+    await store.close();
+    if (existsSync('/proc/self/fd')) expect(open()).toBe(0);
   });
 
   it('with a limit, still orders runs of the same second by start time', async () => {
