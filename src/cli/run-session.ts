@@ -99,6 +99,8 @@ async function session(request: RunRequest, hooks: RunHooks | undefined, session
     },
     ...sessionEnv,
   };
+  // Who runs it (git config user.email …), looked up while the config and runbook are read.
+  const userLookup = import('../state/run-record').then((m) => m.currentUserAsync(env.terminal.env, env.cwd));
   const runHooks = hooks ?? (await createRunHooks(request.waitLock !== undefined ? { waitLockMs: parseWaitLock(request.waitLock) } : {}));
   const { loadConfig } = await import('../config/load');
   const config = await loadConfig(env.cwd);
@@ -180,10 +182,9 @@ async function session(request: RunRequest, hooks: RunHooks | undefined, session
     if (typeof value === 'string') redactor.addUrlPasswords(value);
   }
 
-  const { currentUser } = await import('../state/run-record');
   const { newRunId } = await import('../state/run-id');
   const startedAt = env.clock.now();
-  const user = currentUser(env.terminal.env, env.cwd);
+  const user = await userLookup;
   const dryRun = request.dryRun ?? false;
   const base = {
     runId: runHooks.runId?.(startedAt) ?? newRunId(startedAt),

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { hostname, userInfo } from 'node:os';
 import type { Runbook } from '../runbook/model';
 import type { RunRecord } from './store';
@@ -12,8 +12,26 @@ export function currentUser(env: Readonly<Record<string, string | undefined>> = 
   const explicit = env.OPSCTL_USER?.trim();
   if (explicit) return explicit;
   const git = spawnSync('git', ['config', 'user.email'], { cwd, encoding: 'utf8', timeout: 2000, stdio: ['ignore', 'pipe', 'ignore'] });
-  const email = git.status === 0 ? git.stdout.trim() : '';
-  if (email) return email;
+  return (git.status === 0 ? git.stdout.trim() : '') || osUser(env);
+}
+
+/**
+ * The same, without waiting: a run asks git while it reads its config and runbook (`git config`
+ * takes a few milliseconds to start). Never rejects.
+ */
+export function currentUserAsync(env: Readonly<Record<string, string | undefined>> = process.env, cwd = process.cwd()): Promise<string> {
+  const explicit = env.OPSCTL_USER?.trim();
+  if (explicit) return Promise.resolve(explicit);
+  return new Promise((resolve) => {
+    try {
+      execFile('git', ['config', 'user.email'], { cwd, encoding: 'utf8', timeout: 2000 }, (error, stdout) => resolve((error ? '' : stdout.trim()) || osUser(env)));
+    } catch {
+      resolve(osUser(env));
+    }
+  });
+}
+
+function osUser(env: Readonly<Record<string, string | undefined>>): string {
   try {
     return userInfo().username;
   } catch {

@@ -1,3 +1,4 @@
+import { isatty } from 'node:tty';
 import type { Prompter } from './prompter';
 import { interactivePrompter } from './prompter-interactive';
 import { nonInteractivePrompter } from './prompter-noninteractive';
@@ -9,7 +10,8 @@ export interface Terminal {
 }
 
 export function currentTerminal(): Terminal {
-  return { stdinIsTTY: Boolean(process.stdin.isTTY), stdoutIsTTY: Boolean(process.stdout.isTTY), env: process.env };
+  // isatty(0), not process.stdin.isTTY: reading that getter builds a stdin stream (~3 ms).
+  return { stdinIsTTY: isatty(0), stdoutIsTTY: Boolean(process.stdout.isTTY), env: process.env };
 }
 
 /** Prompts only when stdin and stdout are terminals and `CI` is unset (DESIGN.md §3). */

@@ -1,7 +1,10 @@
-import { hostname } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { newRunId, RUN_ID_PATTERN } from '../../../src/state/run-id';
-import { buildRunRecord, currentTrigger, currentUser } from '../../../src/state/run-record';
+import { buildRunRecord, currentTrigger, currentUser, currentUserAsync } from '../../../src/state/run-record';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { openStore, stateDir } from '../../../src/state/open-store';
 import type { Config } from '../../../src/config/model';
 
@@ -19,6 +22,21 @@ describe('run records', () => {
   it('names the user from OPSCTL_USER first', () => {
     expect(currentUser({ OPSCTL_USER: ' ana@example.com ' })).toBe('ana@example.com');
     expect(currentUser({})).not.toBe('');
+  });
+
+  it('asks git without blocking, as currentUser does, with OPSCTL_USER first', async () => {
+    const repo = mkdtempSync(join(tmpdir(), 'opsctl-user-'));
+    try {
+      execFileSync('git', ['init', '-q'], { cwd: repo });
+      execFileSync('git', ['config', 'user.email', 'repo-user@example.com'], { cwd: repo });
+      await expect(currentUserAsync({}, repo)).resolves.toBe('repo-user@example.com');
+      expect(currentUser({}, repo)).toBe('repo-user@example.com');
+      await expect(currentUserAsync({ OPSCTL_USER: 'ana@example.com' }, repo)).resolves.toBe('ana@example.com');
+      // A folder git cannot even run in: the OS user, no rejection.
+      await expect(currentUserAsync({}, join(repo, 'missing'))).resolves.toBe(currentUser({}, join(repo, 'missing')));
+    } finally {
+      rmSync(repo, { recursive: true, force: true });
+    }
   });
 
   it('says ci when CI is set to something true', () => {
