@@ -7,6 +7,13 @@ import { diagnostic, effectOf, type Rule } from './types';
  * `confirm:` gate, or a `confirm` step (or gate) among its ancestors. Runs only when the
  * environment is known (`validate --env NAME`, or a run).
  */
+/**
+ * Steps that do something, but not to the environment: a person doing a manual step is a gate
+ * in itself, a chat message or a log line changes no system. Warning about them buried the
+ * warnings that matter (F40).
+ */
+const OUTSIDE_THE_ENVIRONMENT: ReadonlySet<string> = new Set(['manual', 'notify', 'log', 'wait', 'confirm']);
+
 export const protectedNeedsConfirm: Rule = (ctx) => {
   const environment = ctx.environment;
   if (!environment?.protected) return [];
@@ -14,7 +21,7 @@ export const protectedNeedsConfirm: Rule = (ctx) => {
   const byId = new Map(ctx.runbook.steps.map((s) => [s.id, s]));
   const confirms = (step: Step | undefined) => step !== undefined && (step.confirm !== undefined || step.action.kind === 'confirm');
   for (const step of ctx.runbook.steps) {
-    if (effectOf(step, ctx.registry) !== 'write' || confirms(step)) continue;
+    if (effectOf(step, ctx.registry) !== 'write' || confirms(step) || OUTSIDE_THE_ENVIRONMENT.has(step.action.kind)) continue;
     if ([...(ctx.ancestors.get(step.id) ?? [])].some((id) => confirms(byId.get(id)))) continue;
     const path = ctx.stepPaths.get(step) ?? [];
     out.push(

@@ -25,6 +25,14 @@ describe('warnings', () => {
     ]);
   });
 
+  it('does not count manual, notify, log and wait steps as changes to a protected environment (F40)', () => {
+    const text = `${HEADER}steps:\n  - { id: ack, manual: "Acknowledge the page" }\n  - { id: tell, notify: "Incident opened" }\n  - { id: note, log: started }\n  - { id: pause, wait: 1s }\n  - { id: change, shell: y }\n`;
+    const production = { name: 'production', protected: true, vars: {} };
+    expect(compileText(text, production).diagnostics.map(show)).toEqual([
+      '9:11 warning protected-without-confirm: step `change` changes `production` (a protected environment) with no confirmation before it (add `confirm: "…?"` to the step, or a `confirm` step it needs)',
+    ]);
+  });
+
   it('flags param fields that the run never reads for that type', () => {
     const result = compileText(`${HEADER}params:\n  n: { type: integer, pattern: '^[0-9]+$', min: 1 }\n  flag: { type: boolean, max: 1 }\n  mode: { type: enum, values: [a, b], min: 1 }\n  name: { type: string, pattern: '^[a-z]+$', max: 20 }\nsteps:\n  - { id: a, log: x }\n`);
     expect(result.ok).toBe(true);
