@@ -87,6 +87,26 @@ describe('opsctl validate', () => {
     expect(result.code).toBe(0);
   });
 
+  it('reports two of the team\'s runbooks with one name, with both paths; shadowing a shipped one stays quiet (F36)', async () => {
+    const same = tempProject({
+      'opsctl.yaml': 'runbooks: [./runbooks]\n',
+      'runbooks/a.yaml': GOOD.replace('name: good', 'name: same'),
+      'runbooks/sub/b.yaml': GOOD.replace('name: good', 'name: same'),
+      'runbooks/deploy.yaml': GOOD.replace('name: good', 'name: deploy'),
+    });
+    try {
+      const result = await runOpsctl(['validate'], { cwd: same.dir });
+      expect(result.stderr).toContain('runbooks/sub/b.yaml:3:7: error: runbook name `same` is also the name of runbooks/a.yaml, which comes first in the search path: `opsctl run same` never runs this file [duplicate-name]');
+      expect(result.stdout).toContain('invalid runbooks/sub/b.yaml\n');
+      expect(result.stdout).toContain('ok      runbooks/a.yaml\n');
+      expect(result.stdout).toContain('ok      runbooks/deploy.yaml\n');
+      expect(result.stderr).not.toContain('deploy.yaml:');
+      expect(result.code).toBe(2);
+    } finally {
+      same.cleanup();
+    }
+  });
+
   it('runs the protected-environment checks with --env', async () => {
     const result = await runOpsctl(['validate', 'runbooks/good.yaml', '--env', 'production'], { cwd: project.dir });
     expect(result.code).toBe(0);

@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import { createRegistry } from '../../adapters/registry';
@@ -34,7 +34,11 @@ export default async function validate(targets: readonly string[], options: Vali
   const output = loaderOutput(options.output);
   const config = await loadConfig();
   if (options.env !== undefined) environmentNamed(config, options.env);
-  const expanded = targets.length ? await expandTargets(targets, config) : { files: (await findRunbooks(config)).filter((e) => !e.shadowed).map((e) => e.path), missing: [], empty: [] };
+  const found = targets.length ? [] : await findRunbooks(config);
+  // Two of the team's runbooks with one name: `opsctl run NAME` silently takes the first (F36).
+  // Shadowing a shipped runbook is what a team does on purpose, and stays quiet.
+  const duplicates = new Map(found.filter((e) => e.shadowed && !e.builtin).map((e) => [e.path, found.find((first) => first.name === e.name)?.path ?? '']));
+  const expanded = targets.length ? await expandTargets(targets, config) : { files: found.filter((e) => !e.shadowed || duplicates.has(e.path)).map((e) => e.path), missing: [], empty: [] };
   const files = expanded.files;
   // A folder named on the command line that holds no runbook checked nothing: a CI job run from
   // the wrong directory must not go green.
@@ -43,6 +47,12 @@ export default async function validate(targets: readonly string[], options: Vali
   const results: FileResult[] = [...expanded.missing];
   for (const file of files) {
     const loaded = await loadRunbookFile(file, { registry, config, ...(options.env !== undefined ? { environment: options.env } : {}) });
+    const first = duplicates.get(file);
+    if (first !== undefined && loaded.ok) {
+      const diagnostics = [...loaded.diagnostics, duplicateName(file, loaded.graph.runbook.name, first)];
+      results.push({ path: displayPath(file), ok: false, diagnostics, name: loaded.graph.runbook.name });
+      continue;
+    }
     results.push({ path: displayPath(file), ok: loaded.ok, diagnostics: loaded.diagnostics, ...(loaded.ok ? { name: loaded.graph.runbook.name } : {}) });
   }
   // opsctl.yaml's own warnings (a `runbooks:` folder that does not exist) come first.
@@ -62,6 +72,21 @@ export default async function validate(targets: readonly string[], options: Vali
     else if (results.length > 0) process.stdout.write(`${results.length} runbook${results.length === 1 ? '' : 's'} checked: ${failed ? `${failed} invalid` : 'all valid'}${all.length ? ` (${summarize(all)})` : ''}\n`);
   }
   process.exitCode = failed ? ExitCode.Usage : ExitCode.Success;
+}
+
+function duplicateName(file: string, name: string, first: string): Diagnostic {
+  const text = readFileSync(file, 'utf8');
+  const at = /^name:[ \t]*/m.exec(text);
+  const offset = at ? at.index + at[0].length : 0;
+  const line = text.slice(0, offset).split('\n').length;
+  const col = offset - text.lastIndexOf('\n', offset - 1);
+  return {
+    severity: 'error',
+    code: 'duplicate-name',
+    message: `runbook name \`${name}\` is also the name of ${displayPath(first)}, which comes first in the search path: \`opsctl run ${name}\` never runs this file`,
+    range: { file: displayPath(file), line, col, offset, endOffset: offset + name.length },
+    hint: 'give one of them another `name:` (a runbook of yours may share the name of a shipped one on purpose: yours wins)',
+  };
 }
 
 /** Files stay files, folders become the runbook files under them, names resolve through the search path. */
