@@ -13,7 +13,14 @@ import { checkStepShapes, RULES } from './rules';
 import type { SourceFile } from './source-file';
 import { validateNode } from './validate-schema';
 
-export type LoadResult = { readonly ok: true; readonly graph: StepGraph; readonly diagnostics: readonly Diagnostic[] } | { readonly ok: false; readonly diagnostics: readonly Diagnostic[] };
+export type LoadResult =
+  | { readonly ok: true; readonly graph: StepGraph; readonly diagnostics: readonly Diagnostic[] }
+  | {
+      readonly ok: false;
+      readonly diagnostics: readonly Diagnostic[];
+      /** The checks after the schema (params, expressions, the step graph) did not run: fixing these errors may show more. */
+      readonly incomplete?: boolean;
+    };
 
 export interface CompileOptions {
   readonly registry: AdapterRegistry;
@@ -37,7 +44,7 @@ export function compileSource(source: SourceFile, options: CompileOptions): Load
   const diagnostics: Diagnostic[] = [];
   validateNode({ source, doc, diagnostics }, doc.contents, runbookFormat(options.registry).root, '');
   diagnostics.push(...checkStepShapes(doc, source, options.registry));
-  if (diagnostics.some((d) => d.severity === 'error' && d.code !== 'unknown-key')) return { ok: false, diagnostics: sort(diagnostics) };
+  if (diagnostics.some((d) => d.severity === 'error' && d.code !== 'unknown-key')) return { ok: false, diagnostics: sort(diagnostics), incomplete: true };
 
   const locator = new Locator(doc, source);
   const normalized = normalize(parsed.value as Record<string, unknown>, locator, options.registry, {

@@ -107,6 +107,30 @@ describe('opsctl validate', () => {
     }
   });
 
+  it('says when errors kept the later checks from running (F9)', async () => {
+    const early = tempProject({
+      'stage.yaml': 'apiVersion: opsctl/v1\nkind: Runbook\nname: stage\nparams:\n  n: { type: strng }\nsteps:\n  - { id: a, shell: "echo ${{ params.nope }}" }\n',
+    });
+    try {
+      const text = await runOpsctl(['validate', 'stage.yaml'], { cwd: early.dir });
+      expect(text.code).toBe(2);
+      expect(text.stderr).toContain('note: stage.yaml: the later checks (params, expressions, the step graph) did not run because of the errors above');
+      const json = await runOpsctl(['validate', 'stage.yaml', '--output', 'json'], { cwd: early.dir });
+      expect((JSON.parse(json.stdout) as { results: { incomplete?: boolean }[] }).results[0]?.incomplete).toBe(true);
+      // Once the schema error is fixed, the expression error shows, and no note.
+      const fixed = tempProject({ 'stage.yaml': 'apiVersion: opsctl/v1\nkind: Runbook\nname: stage\nparams:\n  n: { type: string }\nsteps:\n  - { id: a, shell: "echo ${{ params.nope }}" }\n' });
+      try {
+        const again = await runOpsctl(['validate', 'stage.yaml'], { cwd: fixed.dir });
+        expect(again.stderr).toContain('nope');
+        expect(again.stderr).not.toContain('note:');
+      } finally {
+        fixed.cleanup();
+      }
+    } finally {
+      early.cleanup();
+    }
+  });
+
   it('runs the protected-environment checks with --env', async () => {
     const result = await runOpsctl(['validate', 'runbooks/good.yaml', '--env', 'production'], { cwd: project.dir });
     expect(result.code).toBe(0);

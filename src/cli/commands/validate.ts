@@ -24,6 +24,8 @@ interface FileResult {
   readonly name?: string;
   readonly ok: boolean;
   readonly diagnostics: readonly Diagnostic[];
+  /** Later checks did not run because of these errors (F9). */
+  readonly incomplete?: boolean;
 }
 
 /**
@@ -53,7 +55,7 @@ export default async function validate(targets: readonly string[], options: Vali
       results.push({ path: displayPath(file), ok: false, diagnostics, name: loaded.graph.runbook.name });
       continue;
     }
-    results.push({ path: displayPath(file), ok: loaded.ok, diagnostics: loaded.diagnostics, ...(loaded.ok ? { name: loaded.graph.runbook.name } : {}) });
+    results.push({ path: displayPath(file), ok: loaded.ok, diagnostics: loaded.diagnostics, ...(loaded.ok ? { name: loaded.graph.runbook.name } : {}), ...(!loaded.ok && loaded.incomplete ? { incomplete: true } : {}) });
   }
   // opsctl.yaml's own warnings (a `runbooks:` folder that does not exist) come first.
   const configWarnings = config.warnings ?? [];
@@ -66,6 +68,9 @@ export default async function validate(targets: readonly string[], options: Vali
     process.stdout.write(`${JSON.stringify({ ok: failed === 0, ...summary, ...configPart, ...emptyPart, results }, null, 2)}\n`);
   } else {
     if (all.length) process.stderr.write(`${formatDiagnostics(all, { color: useColor(output, process.stderr) })}\n\n`);
+    for (const r of results.filter((result) => result.incomplete)) {
+      process.stderr.write(`note: ${r.path}: the later checks (params, expressions, the step graph) did not run because of the errors above; fix them and validate again, there may be more\n\n`);
+    }
     for (const r of results) process.stdout.write(`${r.ok ? 'ok     ' : 'invalid'} ${r.path}${r.ok && r.diagnostics.length ? ` (${summarize(r.diagnostics)})` : ''}\n`);
     for (const folder of emptyFolders) process.stderr.write(`error: no runbook (*.yaml, *.yml) in ${displayPath(folder)}\n`);
     if (results.length === 0 && targets.length === 0) process.stdout.write(`no runbooks found in ${config.runbookPaths.join(', ')}\n`);
