@@ -52,6 +52,30 @@ export function parseCel(source: string): Parsed {
   return parsed;
 }
 
+export type TypeChecked = { readonly ok: true; readonly type: string } | { readonly ok: false; readonly message: string };
+
+const checkers = new Map<string, Environment>();
+
+/**
+ * Type-checks an expression that parsed, knowing the types of the params (`{ n: 'int' }`; a param
+ * whose type the run cannot promise is `dyn`). Other roots are dynamic. `ok: false` only for a
+ * type error the run would also hit (`no such overload: string + int`), not for unknown names,
+ * which the reference checks report.
+ */
+export function typeCheck(source: string, params: Readonly<Record<string, string>>): TypeChecked {
+  const key = JSON.stringify(params);
+  let checker = checkers.get(key);
+  if (!checker) {
+    checker = environment.clone().registerVariable({ name: 'params', schema: params });
+    checkers.set(key, checker);
+  }
+  const result = checker.check(source);
+  if (result.valid) return { ok: true, type: result.type ?? 'dyn' };
+  const error = result.error as { name?: string; message?: string } | undefined;
+  const message = (error?.message ?? '').split('\n')[0] ?? '';
+  return error?.name === 'TypeError' && /overload/i.test(message) ? { ok: false, message } : { ok: true, type: 'dyn' };
+}
+
 /** Runs `fn` with the run state that `success()`/`failure()` read. Evaluation is synchronous. */
 export function withRunState<T>(state: RunState, fn: () => T): T {
   const previous = current;

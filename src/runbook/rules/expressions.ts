@@ -1,8 +1,8 @@
-import { extractReferences, GLOBAL_FUNCTIONS, parseCel, type Reference } from '../../expr';
+import { extractReferences, GLOBAL_FUNCTIONS, parseCel, typeCheck, type Reference } from '../../expr';
 import { CONTEXT_ROOTS, ENVIRONMENT_FIELDS, RUN_FIELDS, STEP_FIELDS } from '../../expr/context';
 import { didYouMean, didYouMeanHint } from '../did-you-mean';
 import type { Diagnostic } from '../diagnostics';
-import type { Step } from '../model';
+import type { ParamSpec, Step } from '../model';
 import { collectExpressions, type ExpressionSite } from './collect-expressions';
 import { diagnostic, type Rule, type RuleContext } from './types';
 
@@ -15,6 +15,7 @@ export const expressionsCheck: Rule = (ctx) => {
   const source = ctx.locator.source;
   const readers = new Map<string, Step>();
   for (const [step, path] of ctx.stepPaths) readers.set(`${String(path[0])}:${String(path[1])}`, step);
+  let paramTypes: Record<string, string> | undefined;
   for (const site of collectExpressions(ctx.locator.doc, source.text, ctx.registry)) {
     const at = (start = 0, end = site.end - site.offset) => source.range(site.offset + start, site.offset + end);
     if (site.templateError) {
@@ -41,13 +42,44 @@ export const expressionsCheck: Rule = (ctx) => {
         out.push(diagnostic('error', 'unknown-function', `unknown function \`${call.name}()\``, at(call.start, call.start + call.name.length), didYouMeanHint(call.name, GLOBAL_FUNCTIONS) ?? `functions: ${GLOBAL_FUNCTIONS.join(', ')}`));
       }
     }
+    let referencesOk = calls.every((call) => GLOBAL_FUNCTIONS.includes(call.name));
     for (const ref of site.variables ? [] : references) {
       const problem = checkReference(ref, site, ctx, readers);
       if (problem) out.push(diagnostic(problem.severity ?? 'error', problem.code, problem.message, at(ref.start, ref.end), problem.hint));
+      if (problem && problem.severity !== 'warning') referencesOk = false;
+    }
+    // The params' types are declared: a type error over them is known now, not mid-run (F31).
+    if (referencesOk && !site.variables && references.some((ref) => ref.root === 'params')) {
+      const checked = typeCheck(site.source, (paramTypes ??= typesOf(ctx.runbook.params)));
+      if (!checked.ok) {
+        out.push(diagnostic('error', 'type-error', `expression has a type error: ${checked.message}`, at(), 'the types come from the params\' declarations: convert with string(), int() or double(), or compare values of one type'));
+      } else if (isCondition(site) && checked.type !== 'bool' && checked.type !== 'dyn') {
+        out.push(diagnostic('error', 'type-error', `\`when\` must be true or false, and this is ${article(checked.type)}`, at(), 'compare it: e.g. params.mode == "full", or size(params.name) > 0'));
+      }
     }
   }
   return out;
 };
+
+/** A param's CEL type, when the run can promise it: declared, and given or defaulted. */
+function typesOf(params: readonly ParamSpec[]): Record<string, string> {
+  const types: Record<string, string> = {};
+  for (const param of params) {
+    const promised = param.required || param.default !== undefined;
+    // A `number` may come as 3 (an int in CEL) or 2.5 (a double): dyn.
+    const type = param.type === 'integer' ? 'int' : param.type === 'boolean' ? 'bool' : param.type === 'string' || param.type === 'enum' ? 'string' : 'dyn';
+    types[param.name] = promised ? type : 'dyn';
+  }
+  return types;
+}
+
+function isCondition(site: ExpressionSite): boolean {
+  return site.path.length === 3 && (site.path[0] === 'steps' || site.path[0] === 'finally') && site.path[2] === 'when';
+}
+
+function article(type: string): string {
+  return type === 'int' ? 'an int' : `a ${type}`;
+}
 
 interface Problem {
   readonly code: string;
