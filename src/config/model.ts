@@ -38,6 +38,8 @@ export interface SeverityPolicy {
   readonly respondMs: number;
   readonly resolveMs: number;
   readonly runbook?: string;
+  /** Where opsctl.yaml names `runbook` (absent for the defaults), for validate's messages. */
+  readonly runbookRange?: SourceRange;
 }
 
 export interface IncidentPolicyConfig {

@@ -92,6 +92,8 @@ export function configFromDocument(doc: Document.Parsed, source: SourceFile, pat
       resolveMs: policy.resolve ? (parseDuration(policy.resolve) ?? base.resolveMs) : base.resolveMs,
       ...(policy.runbook ? { runbook: policy.runbook } : base.runbook ? { runbook: base.runbook } : {}),
     };
+    const written = policy.runbook ? doc.getIn(['incidents', 'severities', name, 'runbook'], true) : undefined;
+    if (written) severities[name as SeverityName] = { ...severities[name as SeverityName], runbookRange: nodeRange(source, written) };
   }
   const escalation = raw.incidents?.escalation
     ? raw.incidents.escalation.map((e) => ({ afterMs: parseDuration(e.after) ?? 0, to: e.to })).sort((a, b) => a.afterMs - b.afterMs)

@@ -131,6 +131,22 @@ describe('opsctl validate', () => {
     }
   });
 
+  it('checks that the incident runbooks named in opsctl.yaml exist (F11)', async () => {
+    const incidents = tempProject({
+      'opsctl.yaml': 'runbooks: [./runbooks]\nincidents:\n  severities:\n    P1: { runbook: nosuch-runbook }\n    P2: { runbook: good }\n',
+      'runbooks/good.yaml': GOOD,
+    });
+    try {
+      const result = await runOpsctl(['validate'], { cwd: incidents.dir });
+      expect(result.stderr).toContain('opsctl.yaml:4:20: error: incidents.severities.P1.runbook: no runbook named `nosuch-runbook`');
+      expect(result.stderr).not.toContain('P2');
+      expect(result.stdout).toContain('opsctl.yaml: 1 error\n');
+      expect(result.code).toBe(2);
+    } finally {
+      incidents.cleanup();
+    }
+  });
+
   it('runs the protected-environment checks with --env', async () => {
     const result = await runOpsctl(['validate', 'runbooks/good.yaml', '--env', 'production'], { cwd: project.dir });
     expect(result.code).toBe(0);

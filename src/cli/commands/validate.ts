@@ -58,14 +58,15 @@ export default async function validate(targets: readonly string[], options: Vali
     results.push({ path: displayPath(file), ok: loaded.ok, diagnostics: loaded.diagnostics, ...(loaded.ok ? { name: loaded.graph.runbook.name } : {}), ...(!loaded.ok && loaded.incomplete ? { incomplete: true } : {}) });
   }
   // opsctl.yaml's own warnings (a `runbooks:` folder that does not exist) come first.
-  const configWarnings = config.warnings ?? [];
+  const configWarnings = [...(config.warnings ?? []), ...(await incidentRunbooks(config))];
   const all = [...configWarnings, ...results.flatMap((r) => r.diagnostics)];
+  const configErrors = configWarnings.filter((d) => d.severity === 'error').length;
   const failed = results.filter((r) => !r.ok).length + emptyFolders.length;
   if (output === 'json') {
     const summary = { files: results.length, invalid: failed, errors: all.filter((d) => d.severity === 'error').length, warnings: all.filter((d) => d.severity === 'warning').length };
     const configPart = configWarnings.length ? { config: { path: config.path ? displayPath(config.path) : undefined, diagnostics: configWarnings } } : {};
     const emptyPart = emptyFolders.length ? { emptyFolders: emptyFolders.map((folder) => displayPath(folder)) } : {};
-    process.stdout.write(`${JSON.stringify({ ok: failed === 0, ...summary, ...configPart, ...emptyPart, results }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ ok: failed === 0 && configErrors === 0, ...summary, ...configPart, ...emptyPart, results }, null, 2)}\n`);
   } else {
     if (all.length) process.stderr.write(`${formatDiagnostics(all, { color: useColor(output, process.stderr) })}\n\n`);
     for (const r of results.filter((result) => result.incomplete)) {
@@ -75,8 +76,30 @@ export default async function validate(targets: readonly string[], options: Vali
     for (const folder of emptyFolders) process.stderr.write(`error: no runbook (*.yaml, *.yml) in ${displayPath(folder)}\n`);
     if (results.length === 0 && targets.length === 0) process.stdout.write(`no runbooks found in ${config.runbookPaths.join(', ')}\n`);
     else if (results.length > 0) process.stdout.write(`${results.length} runbook${results.length === 1 ? '' : 's'} checked: ${failed ? `${failed} invalid` : 'all valid'}${all.length ? ` (${summarize(all)})` : ''}\n`);
+    if (configErrors) process.stdout.write(`${config.path ? displayPath(config.path) : 'opsctl.yaml'}: ${configErrors} error${configErrors === 1 ? '' : 's'}\n`);
   }
-  process.exitCode = failed ? ExitCode.Usage : ExitCode.Success;
+  process.exitCode = failed || configErrors ? ExitCode.Usage : ExitCode.Success;
+}
+
+/** `incidents.severities.P1.runbook` of opsctl.yaml names a runbook of the search path (F11). */
+async function incidentRunbooks(config: Config): Promise<Diagnostic[]> {
+  const out: Diagnostic[] = [];
+  for (const [severity, policy] of Object.entries(config.incidents.severities)) {
+    if (!policy.runbook || !policy.runbookRange) continue;
+    try {
+      await resolveRunbook(policy.runbook, config);
+    } catch (error) {
+      if (!(error instanceof OpsctlError)) throw error;
+      out.push({
+        severity: 'error',
+        code: 'unknown-runbook',
+        message: `incidents.severities.${severity}.runbook: ${error.message}; \`incident start --severity ${severity}\` would fail`,
+        range: policy.runbookRange,
+        ...(error.hint ? { hint: error.hint } : {}),
+      });
+    }
+  }
+  return out;
 }
 
 function duplicateName(file: string, name: string, first: string): Diagnostic {

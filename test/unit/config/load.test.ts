@@ -55,7 +55,7 @@ describe('loadConfig', () => {
     expect(config.environments.staging).toMatchObject({ protected: false, aws: { region: 'us-east-1', profile: 'staging' } });
     expect(config.environments.staging?.range).toMatchObject({ line: 4, col: 3 });
     expect(config.databases.main).toEqual({ name: 'main', url: 'postgres://db/app' });
-    expect(config.incidents.severities.P1).toEqual({ respondMs: 600_000, resolveMs: 7_200_000, runbook: 'my-p1' });
+    expect(config.incidents.severities.P1).toMatchObject({ respondMs: 600_000, resolveMs: 7_200_000, runbook: 'my-p1', runbookRange: { line: 9 } });
     expect(config.incidents.severities.P2.respondMs).toBe(3_600_000);
     expect(config.incidents.escalation).toEqual([
       { afterMs: 300_000, to: 'dev' },
