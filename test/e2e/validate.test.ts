@@ -147,6 +147,34 @@ describe('opsctl validate', () => {
     }
   });
 
+  it('checks a sql step\'s database name against opsctl.yaml (F11)', async () => {
+    const sql = tempProject({
+      'opsctl.yaml': 'databases:\n  main: { url: "postgres://u@127.0.0.1/app" }\n',
+      'db.yaml': [
+        'apiVersion: opsctl/v1',
+        'kind: Runbook',
+        'name: db',
+        'params:',
+        '  target: { type: string, default: main }',
+        'steps:',
+        '  - { id: typo, sql: { database: mian, query: "select 1" } }',
+        '  - { id: named, sql: { database: main, query: "select 1" } }',
+        '  - { id: url, sql: { database: "postgres://u@127.0.0.1/x", query: "select 1" } }',
+        '  - { id: given, sql: { database: "${{ params.target }}", query: "select 1" } }',
+        '',
+      ].join('\n'),
+    });
+    try {
+      const result = await runOpsctl(['validate', 'db.yaml'], { cwd: sql.dir });
+      expect(result.stderr).toContain('db.yaml:7:5: error: step `typo` reads database `mian`, which is neither a name under `databases:` in opsctl.yaml nor a postgres:// URL [unknown-database]');
+      expect(result.stderr).toContain('hint: did you mean `main`?');
+      expect(result.stderr.match(/unknown-database/g)).toHaveLength(1);
+      expect(result.code).toBe(2);
+    } finally {
+      sql.cleanup();
+    }
+  });
+
   it('runs the protected-environment checks with --env', async () => {
     const result = await runOpsctl(['validate', 'runbooks/good.yaml', '--env', 'production'], { cwd: project.dir });
     expect(result.code).toBe(0);

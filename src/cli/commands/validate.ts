@@ -6,6 +6,8 @@ import { environmentNamed } from '../../config/environment';
 import { CONFIG_FILES, loadConfig } from '../../config/load';
 import type { Config } from '../../config/model';
 import type { Diagnostic } from '../../runbook/diagnostics';
+import { didYouMean } from '../../runbook/did-you-mean';
+import type { Step } from '../../runbook/model';
 import { loadRunbookFile } from '../../runbook/load';
 import { formatDiagnostics, summarize } from '../../runbook/print-diagnostics';
 import { findRunbooks, resolveRunbook } from '../../runbook/search';
@@ -49,6 +51,11 @@ export default async function validate(targets: readonly string[], options: Vali
   const results: FileResult[] = [...expanded.missing];
   for (const file of files) {
     const loaded = await loadRunbookFile(file, { registry, config, ...(options.env !== undefined ? { environment: options.env } : {}) });
+    const databases = loaded.ok ? unknownDatabases(loaded.graph.runbook.steps, config) : [];
+    if (databases.length && loaded.ok) {
+      results.push({ path: displayPath(file), ok: false, diagnostics: [...loaded.diagnostics, ...databases].sort((a, b) => a.range.offset - b.range.offset), name: loaded.graph.runbook.name });
+      continue;
+    }
     const first = duplicates.get(file);
     if (first !== undefined && loaded.ok) {
       const diagnostics = [...loaded.diagnostics, duplicateName(file, loaded.graph.runbook.name, first)];
@@ -79,6 +86,30 @@ export default async function validate(targets: readonly string[], options: Vali
     if (configErrors) process.stdout.write(`${config.path ? displayPath(config.path) : 'opsctl.yaml'}: ${configErrors} error${configErrors === 1 ? '' : 's'}\n`);
   }
   process.exitCode = failed || configErrors ? ExitCode.Usage : ExitCode.Success;
+}
+
+/**
+ * A `sql` step's `database:` written as a plain name must be one of opsctl.yaml's `databases:`
+ * (F11): found now, not when the run reaches that step. URLs and `\${{ }}` are checked at run time.
+ */
+function unknownDatabases(steps: readonly Step[], config: Config): Diagnostic[] {
+  const names = Object.keys(config.databases).sort();
+  const out: Diagnostic[] = [];
+  const actions = steps.flatMap((step) => [{ step, action: step.action }, ...(step.undo && step.undo !== 'auto' ? [{ step, action: step.undo }] : [])]);
+  for (const { step, action } of actions) {
+    if (action.kind !== 'sql') continue;
+    const database = action.input.database;
+    if (typeof database !== 'string' || database.includes('${{') || /^postgres(ql)?:\/\//i.test(database) || Object.hasOwn(config.databases, database)) continue;
+    const suggestion = didYouMean(database, names);
+    out.push({
+      severity: 'error',
+      code: 'unknown-database',
+      message: `step \`${step.id}\` reads database \`${database}\`, which is neither a name under \`databases:\` in opsctl.yaml nor a postgres:// URL`,
+      range: step.range,
+      hint: suggestion ? `did you mean \`${suggestion}\`?` : names.length ? `databases in opsctl.yaml: ${names.join(', ')}` : 'opsctl.yaml has no `databases:` section: add one, or write a postgres:// URL',
+    });
+  }
+  return out;
 }
 
 /** `incidents.severities.P1.runbook` of opsctl.yaml names a runbook of the search path (F11). */
