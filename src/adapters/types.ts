@@ -31,6 +31,11 @@ export interface ActionDefinition<I extends object = Record<string, unknown>> {
   readonly bindFields?: readonly string[];
   /** Output names the action always produces, for static checks of `steps.X.outputs.Y`. */
   readonly outputs?: readonly string[];
+  /**
+   * Checks of the input that do not need the run: a problem found here is an error at validate
+   * instead of a failure mid-run. Fields holding `${{ }}` are left alone (known only at run time).
+   */
+  check?(input: Readonly<Record<string, unknown>>): string | undefined;
   /** True when the adapter can compute its own inverse for `undo: auto`. */
   readonly autoUndo?: boolean;
   /**

@@ -8,6 +8,11 @@ const status = s.integer({ min: 100, max: 599 });
 
 export const httpDefinition: ActionDefinition = {
   key: 'http',
+  check: (input) => {
+    const url = input.url;
+    if (typeof url !== 'string' || url.includes('${{')) return undefined;
+    return /^https?:\/\//i.test(url) ? undefined : `\`http.url\` must start with http:// or https://, not \`${url.slice(0, 40)}\``;
+  },
   summary: 'Send an HTTP request and check the answer; with thresholds, a health check',
   schema: s.object(
     {

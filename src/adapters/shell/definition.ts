@@ -17,6 +17,11 @@ export const shellDefinition: ActionDefinition = {
     },
     { shortForm: 'run', description: 'A shell command. Exactly one of `run` and `argv`.' },
   ),
+  check: (input) => {
+    if (input.run !== undefined && input.argv !== undefined) return '`shell` takes either `run` (a script) or `argv` (a program and its arguments), not both';
+    if (input.run === undefined && input.argv === undefined) return '`shell` needs `run` (a script) or `argv` (a program and its arguments)';
+    return undefined;
+  },
   effect: (_input, step) => (step.readonly ? 'read' : 'write'),
   scriptFields: ['run'],
   outputs: ['exit_code'],

@@ -1,5 +1,6 @@
 import { noCycles } from './cycles';
 import { expressionsCheck } from './expressions';
+import { inputCheck } from './inputs';
 import { needsExist } from './needs';
 import { outputSelectors } from './outputs';
 import { paramsCheck } from './params';
@@ -13,7 +14,7 @@ import { undoCheck } from './undo';
 import { uniqueIds } from './unique-ids';
 
 /** The static checks of DESIGN.md §2, in the order their messages read best. */
-export const RULES: readonly Rule[] = [uniqueIds, needsExist, noCycles, paramsCheck, secretsCheck, expressionsCheck, shellQuotesCheck, outputSelectors, sqlQueryCheck, retryCheck, undoCheck, protectedNeedsConfirm];
+export const RULES: readonly Rule[] = [uniqueIds, needsExist, noCycles, paramsCheck, secretsCheck, inputCheck, expressionsCheck, shellQuotesCheck, outputSelectors, sqlQueryCheck, retryCheck, undoCheck, protectedNeedsConfirm];
 
 export { checkStepShapes } from './step-shape';
 export type { Rule, RuleContext } from './types';
