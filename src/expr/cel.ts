@@ -54,7 +54,7 @@ export function parseCel(source: string): Parsed {
 
 export type TypeChecked = { readonly ok: true; readonly type: string } | { readonly ok: false; readonly message: string };
 
-const checkers = new Map<string, Environment>();
+const checkers = new Map<string, { readonly environment: Environment; readonly results: Map<string, TypeChecked> }>();
 
 /**
  * Type-checks an expression that parsed, knowing the types of the params (`{ n: 'int' }`; a param
@@ -66,14 +66,18 @@ export function typeCheck(source: string, params: Readonly<Record<string, string
   const key = JSON.stringify(params);
   let checker = checkers.get(key);
   if (!checker) {
-    checker = environment.clone().registerVariable({ name: 'params', schema: params });
+    checker = { environment: environment.clone().registerVariable({ name: 'params', schema: params }), results: new Map() };
     checkers.set(key, checker);
   }
-  const result = checker.check(source);
-  if (result.valid) return { ok: true, type: result.type ?? 'dyn' };
+  // Runbooks repeat expressions (`params.who` in a hundred steps): each is checked once.
+  const known = checker.results.get(source);
+  if (known) return known;
+  const result = checker.environment.check(source);
   const error = result.error as { name?: string; message?: string } | undefined;
   const message = (error?.message ?? '').split('\n')[0] ?? '';
-  return error?.name === 'TypeError' && /overload/i.test(message) ? { ok: false, message } : { ok: true, type: 'dyn' };
+  const checked: TypeChecked = result.valid ? { ok: true, type: result.type ?? 'dyn' } : error?.name === 'TypeError' && /overload/i.test(message) ? { ok: false, message } : { ok: true, type: 'dyn' };
+  checker.results.set(source, checked);
+  return checked;
 }
 
 /** Runs `fn` with the run state that `success()`/`failure()` read. Evaluation is synchronous. */
