@@ -1,4 +1,4 @@
-import { Document, Pair, Scalar, YAMLMap, YAMLSeq, type Range, type ScalarTag } from 'yaml';
+import { Document, isMap, isScalar, isSeq, Pair, Scalar, YAMLMap, YAMLSeq, type Range, type ScalarTag } from 'yaml';
 
 /**
  * A fast path for `parseDocument(text, YAML_PARSE_OPTIONS)` over the YAML that runbooks are made
@@ -41,6 +41,28 @@ export function fastParseBailReason(text: string): string | undefined {
 }
 
 /** The options opsctl parses YAML with; the fast path builds what `parseDocument` gives with them. */
+/**
+ * The plain JS value of a document the fast path built: the same as `doc.toJS()` (the test
+ * checks it on every document it takes), without the work toJS does for anchors, merge keys and
+ * tags, which such a document cannot hold.
+ */
+export function plainValue(node: unknown): unknown {
+  if (isScalar(node)) return node.value;
+  if (isSeq(node)) return node.items.map(plainValue);
+  if (isMap(node)) {
+    const out: Record<string, unknown> = {};
+    for (const pair of node.items) {
+      const key = isScalar(pair.key) ? pair.key.value : pair.key;
+      const name = key === null || key === undefined ? '' : String(key);
+      // As yaml does: a `__proto__` key is an own property, never the object's prototype.
+      if (name === '__proto__') Object.defineProperty(out, name, { value: plainValue(pair.value), writable: true, enumerable: true, configurable: true });
+      else out[name] = plainValue(pair.value);
+    }
+    return out;
+  }
+  return null;
+}
+
 export const YAML_PARSE_OPTIONS = { uniqueKeys: true, prettyErrors: false, strict: true, keepSourceTokens: false } as const;
 
 /** The nodes built here always have a range. */

@@ -1,6 +1,6 @@
 import { parseDocument, type Document } from 'yaml';
 import type { Diagnostic } from './diagnostics';
-import { fastParseDocument, YAML_PARSE_OPTIONS } from './fast-yaml';
+import { fastParseDocument, plainValue, YAML_PARSE_OPTIONS } from './fast-yaml';
 import type { SourceFile } from './source-file';
 
 /** More aliases than this in one file is an attack (a "billion laughs"), not a runbook. */
@@ -15,7 +15,9 @@ export type ParsedYaml = { readonly ok: true; readonly doc: Document.Parsed; /**
  * goes to `parseDocument`.
  */
 export function parseYaml(source: SourceFile): ParsedYaml {
-  const doc = fastParseDocument(source.text) ?? parseDocument(source.text, YAML_PARSE_OPTIONS);
+  const fast = fastParseDocument(source.text);
+  if (fast) return { ok: true, doc: fast, value: plainValue(fast.contents) };
+  const doc = parseDocument(source.text, YAML_PARSE_OPTIONS);
   const diagnostics: Diagnostic[] = doc.errors.map((error) => {
     const [start, end] = error.pos;
     const key = /^("[^"\n]*"|'[^'\n]*'|[^:\n]+?)\s*:/.exec(source.text.slice(start, start + 200))?.[1] ?? source.text.slice(start, end);

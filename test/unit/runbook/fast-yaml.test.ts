@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isMap, isPair, isScalar, isSeq, parseDocument, type Document } from 'yaml';
-import { fastParseBailReason, fastParseDocument, YAML_PARSE_OPTIONS } from '../../../src/runbook/fast-yaml';
+import { fastParseBailReason, fastParseDocument, plainValue, YAML_PARSE_OPTIONS } from '../../../src/runbook/fast-yaml';
 
 // Differential tests of the fast YAML path: whenever fastParseDocument returns a document, it must
 // be the one yaml's parseDocument builds (same node kinds, values, scalar types, flow flags,
@@ -59,6 +59,12 @@ function compare(text: string): Comparison {
     expect(fast.toJS({ maxAliasCount: 100 })).toEqual(slow.toJS({ maxAliasCount: 100 }));
   } catch {
     problems.push('toJS differs');
+  }
+  // parseYaml takes the value of a fast document from plainValue, not toJS: the same, strictly.
+  try {
+    expect(plainValue(fast.contents)).toStrictEqual(slow.toJS({ maxAliasCount: 100 }));
+  } catch {
+    problems.push('plainValue differs from toJS');
   }
   return { fast, problems };
 }
