@@ -22,6 +22,22 @@ const fresh = join(root, `dist.new-${process.pid}`);
 const old = join(root, `dist.old-${process.pid}`);
 const dist = join(root, 'dist');
 
+/**
+ * commander requires node:child_process when it loads, for subcommands that are separate
+ * executables, which opsctl has none of. Loading child_process (and net, dgram, streams with it)
+ * cost every start-up a few milliseconds; commander gets a stand-in that loads it on first use.
+ */
+const lazyChildProcessForCommander = {
+  name: 'lazy-child-process-for-commander',
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?child_process$/ }, (args) => (/[\\/]node_modules[\\/]commander[\\/]/.test(args.importer) ? { path: 'lazy-child-process', namespace: 'opsctl-lazy' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'opsctl-lazy' }, () => ({
+      contents: "module.exports = new Proxy({}, { get: (_, key) => require('node:child_process')[key] });",
+      loader: 'js',
+    }));
+  },
+};
+
 try {
   const result = await build({
     entryPoints: ['src/cli/main.ts'],
@@ -44,6 +60,7 @@ try {
     // the bundle below, in place, so the source map's lines stay true.
     banner: { js: "// opsctl build 0000000000000000\n'use strict';\nconst __opsctlModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
     sourcemap: 'linked',
+    plugins: [lazyChildProcessForCommander],
     write: false,
     logLevel: 'warning',
   });

@@ -17,7 +17,7 @@ const quick = process.argv.includes('--quick');
 const onlyArg = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
 const only = onlyArg ? new Set(onlyArg.split(',')) : undefined;
 const wanted = (name) => !only || only.has(name);
-const REPEAT = quick ? 5 : 15;
+const REPEAT = quick ? 5 : 25;
 const rows = [];
 
 const median = (xs) => {
