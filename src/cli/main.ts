@@ -1,6 +1,8 @@
 import { buildProgram } from './program';
 import { handleError } from './handle-error';
 
+export { v8FlagsChanged } from '../util/v8-tiering';
+
 /** Entry point of bin/opsctl. Always ends the process itself: a CI step never hangs. */
 export async function main(argv: readonly string[]): Promise<void> {
   // A reader that went away (`opsctl schema | head`) is not an error of the run: the run goes on

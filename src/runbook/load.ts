@@ -7,6 +7,7 @@ import { compileSource, type LoadResult } from './pipeline';
 import { readSource } from './read-source';
 import { resolveRunbook } from './search';
 import { OpsctlError } from '../util/errors';
+import { checkingInput } from '../util/v8-tiering';
 import { displayPath } from './source-file';
 
 export type { LoadResult } from './pipeline';
@@ -42,12 +43,14 @@ export async function loadRunbookFile(absolute: string, options: LoadOptions): P
   const read = await readSource(absolute, options.cwd ?? process.cwd());
   if (!read.ok) return { ok: false, diagnostics: read.diagnostics };
   const environment = options.environment !== undefined ? options.config.environments[options.environment] : undefined;
-  const result = compileSource(read.source, {
-    registry: options.registry,
-    absolutePath: absolute,
-    hash: read.hash,
-    ...(environment ? { environment } : {}),
-  });
+  const result = checkingInput(read.source.text.length, () =>
+    compileSource(read.source, {
+      registry: options.registry,
+      absolutePath: absolute,
+      hash: read.hash,
+      ...(environment ? { environment } : {}),
+    }),
+  );
   if (!result.ok || runbookCalls(result.graph.runbook).length === 0) return result;
   // `runbook:` steps are checked against the runbooks they call (search path, params, cycles).
   const parsed = parseYaml(read.source);

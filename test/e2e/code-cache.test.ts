@@ -98,4 +98,20 @@ describe('code cache', () => {
       [`run-2222222222222222-${process.version}-${process.arch}.bin`, `run-3333333333333333-${process.version}-${process.arch}.bin`, 'notes.txt', `schema-${suffix}`].sort(),
     );
   });
+
+  it('is made and used for a large runbook, whose check raises V8\'s budget and puts it back', async () => {
+    const { dir, cache, env } = project();
+    // Over 32 KB: the check runs with a raised interrupt budget (src/util/v8-tiering.ts). Were the
+    // flag not put back, the cache saved at exit would carry other flags and be rejected next time.
+    const steps = Array.from({ length: 600 }, (_, i) => `  - id: s${i}\n    shell: echo "step ${i} of \${{ params.who }}"\n${i ? `    needs: [s${i - 1}]\n` : ''}`).join('');
+    writeFileSync(join(dir, 'big.yaml'), `apiVersion: opsctl/v1\nkind: Runbook\nname: big\ntitle: Big\nparams:\n  who: { type: string, default: ops }\nsteps:\n${steps}`);
+    expect(statSync(join(dir, 'big.yaml')).size).toBeGreaterThan(32 * 1024);
+    const first = await runOpsctl(['graph', './big.yaml'], { cwd: dir, env });
+    expect(first.code).toBe(0);
+    expect(first.stderr).toContain('code cache none; saving');
+    const second = await runOpsctl(['graph', './big.yaml'], { cwd: dir, env });
+    expect(second.code).toBe(0);
+    expect(second.stderr).toContain(`code cache used (${join(cache, 'code', `graph-${suffix}`)})`);
+    expect(second.stdout).toBe(first.stdout);
+  });
 });
