@@ -1,4 +1,4 @@
-import { parseDocument, type Document } from 'yaml';
+import { parseDocument, Parser, type CST, type Document } from 'yaml';
 import type { Diagnostic } from './diagnostics';
 import { fastParseDocument, plainValue, YAML_PARSE_OPTIONS } from './fast-yaml';
 import type { SourceFile } from './source-file';
@@ -19,12 +19,27 @@ export function parseYaml(source: SourceFile): ParsedYaml {
   if (fast) return { ok: true, doc: fast, value: plainValue(fast.contents) };
   const doc = parseDocument(source.text, YAML_PARSE_OPTIONS);
   const diagnostics: Diagnostic[] = doc.errors.map((error) => {
+    const code = `yaml-${error.code.toLowerCase().replace(/_/g, '-')}`;
     const [start, end] = error.pos;
+    // The parser notices an unclosed quote or bracket only at the end of the file, and says so
+    // there (a line that may not even exist): point at what was opened instead.
+    const contentEnd = source.text.trimEnd().length;
+    if (start >= contentEnd) {
+      const opener = lastUnclosed(source.text);
+      if (opener) return { severity: 'error', code, message: opener.message, range: source.range(opener.offset, opener.offset + 1), hint: opener.hint };
+      const last = Math.max(0, contentEnd - 1);
+      const { message, hint } = explainYamlError(error.code, error.message, '');
+      return { severity: 'error', code, message, range: source.range(last, last + 1), ...(hint ? { hint } : {}) };
+    }
     const key = /^("[^"\n]*"|'[^'\n]*'|[^:\n]+?)\s*:/.exec(source.text.slice(start, start + 200))?.[1] ?? source.text.slice(start, end);
     const { message, hint } = explainYamlError(error.code, error.message, key);
-    return { severity: 'error', code: `yaml-${error.code.toLowerCase().replace(/_/g, '-')}`, message, range: source.range(start, end), ...(hint ? { hint } : {}) };
+    return { severity: 'error', code, message, range: source.range(start, end), ...(hint ? { hint } : {}) };
   });
-  if (diagnostics.length) return { ok: false, diagnostics };
+  if (diagnostics.length) {
+    // Several of the parser's errors can come down to one unclosed opener: say it once.
+    const seen = new Set<string>();
+    return { ok: false, diagnostics: diagnostics.filter((d) => !seen.has(`${d.range.offset}:${d.message}`) && Boolean(seen.add(`${d.range.offset}:${d.message}`))) };
+  }
   let value: unknown;
   try {
     value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
@@ -57,7 +72,54 @@ function explainYamlError(code: string, message: string, text: string): { messag
       return { message: `duplicate key \`${text.trim()}\`: it already appears in this mapping`, hint: 'remove one of them or merge their values' };
     case 'MULTIPLE_DOCS':
       return { message: 'the file holds more than one YAML document (`---`)', hint: 'put each runbook in its own file' };
+    case 'BLOCK_AS_IMPLICIT_KEY':
+      return {
+        message: `YAML syntax error: ${message.replace(/\s+at line \d+, column \d+.*$/s, '')}`,
+        hint: 'a value that contains `: ` must be quoted as a whole, or written as a block: `shell: |` and the script on the lines below, indented',
+      };
     default:
       return { message: `YAML syntax error: ${message.replace(/\s+at line \d+, column \d+.*$/s, '')}` };
   }
+}
+
+/** The innermost quote, `{` or `[` the file opens and never closes, from YAML's own tokens. */
+function lastUnclosed(text: string): { offset: number; message: string; hint: string } | undefined {
+  let found: { offset: number; message: string; hint: string } | undefined;
+  const visit = (token: unknown): void => {
+    if (typeof token !== 'object' || token === null) return;
+    if (Array.isArray(token)) {
+      for (const item of token) visit(item);
+      return;
+    }
+    const t = token as Partial<CST.FlowScalar> & Partial<CST.FlowCollection> & Record<string, unknown>;
+    if ((t.type === 'double-quoted-scalar' || t.type === 'single-quoted-scalar') && typeof t.source === 'string' && typeof t.offset === 'number') {
+      if (!quoteClosed(t.source)) {
+        const quote = t.source[0]!;
+        found = { offset: t.offset, message: `YAML syntax error: this \`${quote}\` is never closed`, hint: `end the value with a closing \`${quote}\` (a quoted value may go on over several lines, but must be closed)` };
+      }
+    } else if (t.type === 'flow-collection' && typeof t.offset === 'number' && t.start && Array.isArray(t.end)) {
+      const open = t.start.source;
+      const close = open === '{' ? '}' : ']';
+      if (!t.end.some((e) => e.source === close)) {
+        found = { offset: t.offset, message: `YAML syntax error: this \`${open}\` is never closed`, hint: `add the closing \`${close}\`, or write the ${open === '{' ? 'mapping' : 'list'} as indented lines instead` };
+      }
+    }
+    for (const [key, value] of Object.entries(t)) if (key !== 'source' && typeof value === 'object') visit(value);
+  };
+  for (const token of new Parser().parse(text)) visit(token);
+  return found;
+}
+
+/** Whether a quoted scalar's source ends with its closing quote (`\"` and `''` are escapes). */
+function quoteClosed(source: string): boolean {
+  const quote = source[0];
+  for (let i = 1; i < source.length; i++) {
+    const c = source[i];
+    if (quote === '"' && c === '\\') i++;
+    else if (c === quote) {
+      if (quote === "'" && source[i + 1] === "'") i++;
+      else return i === source.length - 1 || source.slice(i + 1).trim() === '';
+    }
+  }
+  return false;
 }

@@ -34,6 +34,8 @@ export interface StringNode extends Described {
   readonly variables?: readonly string[];
   /** Read when the runbook loads, not at run time: a `${{ }}` here is refused rather than ignored. */
   readonly literal?: boolean;
+  /** What to write instead, when a mapping or list is given (e.g. `json:` for a request body). */
+  readonly notStringHint?: string;
 }
 
 export interface NumberNode extends Described {

@@ -30,7 +30,8 @@ export function validateNode(check: SchemaCheck, node: unknown, schema: SchemaNo
       return;
     case 'string': {
       if (!isScalar(target) || !(typeof target.value === 'string' || typeof target.value === 'number')) {
-        return error('wrong-type', `${name(path)} must be ${schema.values ? `one of ${schema.values.join(', ')}` : 'a string'}, not ${describe(target)}`);
+        const hint = schema.notStringHint !== undefined && (isMap(target) || isSeq(target)) ? schema.notStringHint : undefined;
+        return error('wrong-type', `${name(path)} must be ${schema.values ? `one of ${schema.values.join(', ')}` : 'a string'}, not ${describe(target)}`, target, hint);
       }
       const text = String(target.value);
       if (hasExpression(text)) return schema.literal ? literalOnly(check, schema, path, target) : undefined;

@@ -19,7 +19,7 @@ export const httpDefinition: ActionDefinition = {
       url: s.string({ description: 'http:// or https:// URL.' }),
       method: s.enumOf(HTTP_METHODS, 'Default GET.'),
       headers: s.map(s.oneOf([s.string(), s.number(), s.boolean()]), { description: 'Request headers.' }),
-      body: s.string({ description: 'Request body as text.' }),
+      body: s.string({ description: 'Request body as text.', notStringHint: 'for a JSON body, write it under `json:` instead of `body:` (it is sent as JSON with content-type application/json)' }),
       json: s.any('Request body as JSON (sets content-type: application/json).'),
       expect: s.object(
         {

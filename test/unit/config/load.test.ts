@@ -91,6 +91,14 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('points a YAML error found at the end of the file at the bracket left open, once', async () => {
+    writeFileSync(join(dir, 'opsctl.yaml'), 'environments:\n  production: { protected: true\n');
+    const error = await loadConfig(dir).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DiagnosticsError);
+    const diags = (error as DiagnosticsError).diagnostics.map((d) => `${d.range.line}:${d.range.col} ${d.message}`);
+    expect(diags).toEqual(['2:15 YAML syntax error: this `{` is never closed']);
+  });
+
   it('finds its own install folder from src/ and from dist/', () => {
     expect(existsSync(join(packageRoot(), 'package.json'))).toBe(true);
     expect(shippedRunbooks()).toBe(join(packageRoot(), 'runbooks'));

@@ -173,6 +173,18 @@ const EXPECTED: Record<string, string[]> = {
   'yaml-syntax.yaml': [
     "7:3 error yaml-bad-indent: YAML syntax error: Flow sequence in block collection must be sufficiently indented and end with a ]",
   ],
+  'unclosed-quote.yaml': [
+    "7:12 error yaml-missing-char: YAML syntax error: this `\"` is never closed (end the value with a closing `\"` (a quoted value may go on over several lines, but must be closed))",
+  ],
+  'unclosed-bracket.yaml': [
+    "8:12 error yaml-bad-indent: YAML syntax error: this `[` is never closed (add the closing `]`, or write the list as indented lines instead)",
+  ],
+  'colon-in-value.yaml': [
+    "7:12 error yaml-block-as-implicit-key: YAML syntax error: Nested mappings are not allowed in compact mappings (a value that contains `: ` must be quoted as a whole, or written as a block: `shell: |` and the script on the lines below, indented)",
+  ],
+  'body-mapping.yaml': [
+    "10:13 error wrong-type: `steps[0].http.body` must be a string, not a mapping (for a JSON body, write it under `json:` instead of `body:` (it is sent as JSON with content-type application/json))",
+  ],
 };
 
 function load(file: string) {
