@@ -47,7 +47,7 @@ export async function loadRunbookFile(absolute: string, options: LoadOptions): P
     compileSource(read.source, {
       registry: options.registry,
       absolutePath: absolute,
-      hash: read.hash,
+      hash: () => read.hash,
       ...(environment ? { environment } : {}),
     }),
   );
@@ -75,7 +75,7 @@ function callResolver(options: LoadOptions): CallResolver {
     }
     const read = await readSource(absolute, cwd);
     if (!read.ok) return { found: false, message: read.diagnostics.map((d) => d.message).join('; ') };
-    const compiled = compileSource(read.source, { registry: options.registry, absolutePath: absolute, hash: read.hash });
+    const compiled = compileSource(read.source, { registry: options.registry, absolutePath: absolute, hash: () => read.hash });
     const errors = compiled.diagnostics.filter((d) => d.severity === 'error').length;
     return { found: true, key: absolute, errors, ...(compiled.ok ? { runbook: compiled.graph.runbook } : {}) };
   };

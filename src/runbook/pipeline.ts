@@ -27,7 +27,8 @@ export interface CompileOptions {
   readonly environment?: EnvironmentConfig;
   /** Absolute path recorded in the runbook (defaults to the display path). */
   readonly absolutePath?: string;
-  readonly hash?: string;
+  /** The file's sha256, or how to compute it when the runbook's `source.hash` is first read. */
+  readonly hash?: string | (() => string);
 }
 
 /**
@@ -47,9 +48,13 @@ export function compileSource(source: SourceFile, options: CompileOptions): Load
   if (diagnostics.some((d) => d.severity === 'error' && d.code !== 'unknown-key')) return { ok: false, diagnostics: sort(diagnostics), incomplete: true };
 
   const locator = new Locator(doc, source);
+  const hashOf = options.hash;
+  let hash: string | undefined;
   const normalized = normalize(parsed.value as Record<string, unknown>, locator, options.registry, {
     path: options.absolutePath ?? source.file,
-    hash: options.hash ?? '',
+    get hash() {
+      return (hash ??= typeof hashOf === 'function' ? hashOf() : (hashOf ?? ''));
+    },
     text: source.text,
   });
   const context = { ...normalized, locator, registry: options.registry, ancestors: ancestorsOf(normalized.runbook.steps), ...(options.environment ? { environment: options.environment } : {}) };

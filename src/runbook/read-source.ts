@@ -1,15 +1,27 @@
-import { createHash } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
+import { readFileSync, statSync } from 'node:fs';
+import { lazyBuiltin } from '../util/builtin';
 import type { Diagnostic } from './diagnostics';
 import { displayPath, SourceFile } from './source-file';
+
+const crypto = lazyBuiltin<typeof import('node:crypto')>('node:crypto');
 
 /** Runbooks and configs are small; anything bigger is a mistake or an attack. */
 export const MAX_FILE_BYTES = 1024 * 1024;
 
 export type ReadResult =
-  | { readonly ok: true; readonly source: SourceFile; readonly absolute: string; readonly hash: string }
+  | {
+      readonly ok: true;
+      readonly source: SourceFile;
+      readonly absolute: string;
+      /** sha256 of the bytes, hex: computed when first read (a run records it; validate does not). */
+      readonly hash: string;
+    }
   | { readonly ok: false; readonly diagnostics: readonly Diagnostic[] };
 
+/**
+ * Reads a runbook or opsctl.yaml. Synchronously inside: the files are small and local, and a
+ * command that reads only these never starts libuv's thread pool (four threads) to do it.
+ */
 export async function readSource(absolute: string, cwd = process.cwd()): Promise<ReadResult> {
   const shown = displayPath(absolute, cwd);
   const fail = (code: string, message: string, hint?: string): ReadResult => ({
@@ -18,7 +30,7 @@ export async function readSource(absolute: string, cwd = process.cwd()): Promise
   });
   let size: number;
   try {
-    const info = await stat(absolute);
+    const info = statSync(absolute);
     if (info.isDirectory()) return fail('not-a-file', `\`${shown}\` is a folder, not a runbook file`);
     size = info.size;
   } catch (error) {
@@ -29,7 +41,20 @@ export async function readSource(absolute: string, cwd = process.cwd()): Promise
   if (size > MAX_FILE_BYTES) {
     return fail('too-large', `\`${shown}\` is ${(size / 1024 / 1024).toFixed(1)} MiB; files over 1 MiB are refused`, 'split the runbook, or check that this is the file you meant');
   }
-  const bytes = await readFile(absolute);
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(absolute);
+  } catch (error) {
+    return fail('unreadable', `cannot read \`${shown}\`: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
   const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
-  return { ok: true, source: new SourceFile(shown, text), absolute, hash: createHash('sha256').update(bytes).digest('hex') };
+  let hash: string | undefined;
+  return {
+    ok: true,
+    source: new SourceFile(shown, text),
+    absolute,
+    get hash() {
+      return (hash ??= crypto().createHash('sha256').update(bytes).digest('hex'));
+    },
+  };
 }

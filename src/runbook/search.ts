@@ -1,5 +1,4 @@
-import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
+import { closeSync, existsSync, openSync, readSync, statSync, promises as fsp } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
 import type { Config } from '../config/model';
 import { didYouMean } from './did-you-mean';
@@ -58,7 +57,7 @@ export async function resolveRunbook(nameOrPath: string, config: Config, cwd = p
 async function yamlFiles(root: string): Promise<string[]> {
   let names: string[];
   try {
-    names = (await readdir(root, { recursive: true })).map(String);
+    names = (await fsp.readdir(root, { recursive: true })).map(String);
   } catch {
     return [];
   }

@@ -1,4 +1,6 @@
-import { setFlagsFromString } from 'node:v8';
+import { lazyBuiltin } from './builtin';
+
+const v8 = lazyBuiltin<typeof import('node:v8')>('node:v8');
 
 /**
  * V8 optimises a function once it has run for a while (its interrupt budget). Checking a large
@@ -21,12 +23,12 @@ let raised = false;
 /** Runs `check` over an input of `chars` characters, with the raised budget when it is large. */
 export function checkingInput<T>(chars: number, check: () => T): T {
   if (raised || chars < LARGE_INPUT_CHARS || !ours()) return check();
-  setFlagsFromString(`--interrupt-budget=${RAISED_BUDGET}`);
+  v8().setFlagsFromString(`--interrupt-budget=${RAISED_BUDGET}`);
   raised = true;
   try {
     return check();
   } finally {
-    setFlagsFromString(`--interrupt-budget=${DEFAULT_BUDGET}`);
+    v8().setFlagsFromString(`--interrupt-budget=${DEFAULT_BUDGET}`);
     raised = false;
   }
 }

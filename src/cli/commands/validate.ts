@@ -1,5 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
+import { readFileSync, statSync, promises as fsp } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
 import { createRegistry } from '../../adapters/registry';
 import { environmentNamed } from '../../config/environment';
@@ -179,7 +178,7 @@ async function expandTargets(targets: readonly string[], config: Config): Promis
 }
 
 async function yamlUnder(dir: string): Promise<string[]> {
-  const names = (await readdir(dir, { recursive: true })).map(String);
+  const names = (await fsp.readdir(dir, { recursive: true })).map(String);
   return names
     .filter((n) => (extname(n) === '.yaml' || extname(n) === '.yml') && !CONFIG_FILES.includes(basename(n)) && !n.split(/[\\/]/).some((p) => p.startsWith('.') || p === 'node_modules'))
     .sort()
