@@ -1,6 +1,7 @@
-// Bundles src/cli/main.ts into one file, dist/opsctl.cjs: a CommonJS module wrapped in one function expression, that bin/opsctl compiles with
-// a V8 code cache (see bin/opsctl): parsing and compiling opsctl's own code was the largest part
-// of a start-up, and a code cache can only be given to a script, not to ES modules, on Node 20.
+// Bundles src/cli/main.ts into one file, dist/opsctl.cjs (a CommonJS module as one function
+// expression), that bin/opsctl compiles with a V8 code cache (see bin/opsctl): parsing and
+// compiling opsctl's own code was the largest part of a start-up, and a code cache can only be
+// given to a script, not to ES modules, on Node 20.
 // Modules that are imported lazily stay lazy inside the file: esbuild wraps them in functions
 // run at their first import, so `opsctl --help` does not run the engine's module code.
 // One file also means a run that is live while opsctl is rebuilt or upgraded never loads half

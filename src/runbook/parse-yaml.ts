@@ -37,8 +37,8 @@ export function parseYaml(source: SourceFile): ParsedYaml {
   });
   if (diagnostics.length) {
     // Several of the parser's errors can come down to one unclosed opener: say it once.
-    const seen = new Set<string>();
-    return { ok: false, diagnostics: diagnostics.filter((d) => !seen.has(`${d.range.offset}:${d.message}`) && Boolean(seen.add(`${d.range.offset}:${d.message}`))) };
+    const once = new Map(diagnostics.map((d) => [`${d.range.offset}:${d.message}`, d]));
+    return { ok: false, diagnostics: [...once.values()] };
   }
   let value: unknown;
   try {

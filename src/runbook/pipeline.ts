@@ -27,7 +27,7 @@ export interface CompileOptions {
   readonly environment?: EnvironmentConfig;
   /** Absolute path recorded in the runbook (defaults to the display path). */
   readonly absolutePath?: string;
-  /** The file's sha256, or how to compute it when the runbook's `source.hash` is first read. */
+  /** The file's sha256, or a function giving it (called each time `source.hash` is read: let it remember). */
   readonly hash?: string | (() => string);
 }
 
@@ -49,11 +49,10 @@ export function compileSource(source: SourceFile, options: CompileOptions): Load
 
   const locator = new Locator(doc, source);
   const hashOf = options.hash;
-  let hash: string | undefined;
   const normalized = normalize(parsed.value as Record<string, unknown>, locator, options.registry, {
     path: options.absolutePath ?? source.file,
     get hash() {
-      return (hash ??= typeof hashOf === 'function' ? hashOf() : (hashOf ?? ''));
+      return typeof hashOf === 'function' ? hashOf() : (hashOf ?? '');
     },
     text: source.text,
   });
