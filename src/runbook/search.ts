@@ -1,4 +1,4 @@
-import { closeSync, existsSync, openSync, readSync, statSync, promises as fsp } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
 import type { Config } from '../config/model';
 import { didYouMean } from './did-you-mean';
@@ -53,19 +53,38 @@ export async function resolveRunbook(nameOrPath: string, config: Config, cwd = p
   );
 }
 
-/** Runbook files under a folder, sorted, recursively; a missing folder holds none. */
+/**
+ * Runbook files under a folder, sorted, recursively; a missing folder holds none. Hidden files and
+ * folders are skipped; a symbolic link counts when it leads to a file. Read synchronously: an
+ * asynchronous walk would load fs/promises and start libuv's thread pool, a few milliseconds of a
+ * `list` or `validate` that has nothing else to wait for.
+ */
 async function yamlFiles(root: string): Promise<string[]> {
-  let names: string[];
+  const found: string[] = [];
+  const walk = (relativeDir: string): void => {
+    let entries;
+    try {
+      entries = readdirSync(join(root, relativeDir), { withFileTypes: true });
+    } catch {
+      return; // missing or unreadable: it holds no runbooks
+    }
+    for (const entry of entries) {
+      if (entry.name.startsWith('.')) continue;
+      const relativePath = relativeDir ? `${relativeDir}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) walk(relativePath);
+      else if (EXTENSIONS.has(extname(entry.name)) && (entry.isFile() || (entry.isSymbolicLink() && isFile(join(root, relativePath))))) found.push(relativePath);
+    }
+  };
+  walk('');
+  return found.sort().map((n) => join(root, n));
+}
+
+function isFile(path: string): boolean {
   try {
-    names = (await fsp.readdir(root, { recursive: true })).map(String);
+    return statSync(path).isFile();
   } catch {
-    return [];
+    return false; // a dangling link
   }
-  return names
-    .filter((n) => EXTENSIONS.has(extname(n)) && !n.split(/[\\/]/).some((part) => part.startsWith('.')))
-    .sort()
-    .map((n) => join(root, n))
-    .filter((p) => statSync(p).isFile());
 }
 
 /**

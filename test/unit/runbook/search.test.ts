@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -28,6 +28,18 @@ describe('runbook search path', () => {
       ['extra', 'one/sub/x.yml', false, false],
       ['deploy', 'two/deploy.yaml', true, false],
       ['other-one', 'two/other.yaml', false, false],
+    ]);
+  });
+
+  it('counts a link to a runbook file, skips a dangling link and does not follow a linked folder', async () => {
+    symlinkSync(join(dir, 'two/other.yaml'), join(dir, 'one/linked.yaml'));
+    symlinkSync(join(dir, 'nowhere.yaml'), join(dir, 'one/dangling.yaml'));
+    symlinkSync(join(dir, 'two'), join(dir, 'one/folder-link'));
+    const found = await findRunbooks({ ...config, runbookPaths: [join(dir, 'one')] });
+    expect(found.map((e) => [e.name, e.path.slice(dir.length + 1)])).toEqual([
+      ['deploy', 'one/deploy.yaml'],
+      ['other-one', 'one/linked.yaml'],
+      ['extra', 'one/sub/x.yml'],
     ]);
   });
 
