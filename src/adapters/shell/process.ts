@@ -90,7 +90,9 @@ export function runProcess(options: ProcessOptions): Promise<ProcessResult> {
         cwd: options.cwd,
         env: options.env,
         detached: true,
-        stdio: ['pipe', 'pipe', 'pipe'],
+        // Without input the program reads end-of-file at once, from /dev/null: as an empty pipe
+        // would give, without a third socket pair and stream per step.
+        stdio: [options.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
       });
     } catch (error) {
       resolve(spawnError(error, options.file));
@@ -166,7 +168,7 @@ export function runProcess(options: ProcessOptions): Promise<ProcessResult> {
       stderrLines.push(chunk);
     });
     child.stdin?.on('error', () => undefined); // EPIPE when the program does not read its input
-    child.stdin?.end(options.stdin ?? '');
+    child.stdin?.end(options.stdin);
 
     child.on('exit', (code, signal) => {
       exit = { code, signal };
