@@ -4,12 +4,13 @@ import type { EnvironmentConfig } from '../config/model';
 import { compileGraph } from './compile';
 import type { Diagnostic } from './diagnostics';
 import { runbookFormat } from './format';
+import { brokenParts, inBrokenPart, type BrokenParts } from './broken-parts';
 import { ancestorsOf } from './graph';
 import { Locator } from './locate';
-import type { StepGraph } from './model';
+import type { RunbookSource, StepGraph } from './model';
 import { normalize } from './normalize';
 import { parseYaml } from './parse-yaml';
-import { checkStepShapes, RULES } from './rules';
+import { checkStepShapes, RULES, STEP_WIDE_RULES, type RuleContext } from './rules';
 import type { SourceFile } from './source-file';
 import { validateNode } from './validate-schema';
 
@@ -18,8 +19,11 @@ export type LoadResult =
   | {
       readonly ok: false;
       readonly diagnostics: readonly Diagnostic[];
-      /** The checks after the schema (params, expressions, the step graph) did not run: fixing these errors may show more. */
-      readonly incomplete?: boolean;
+      /**
+       * The checks after the schema (params, expressions, the step graph) did not run on the
+       * whole file (`all`) or on the parts with errors (`parts`): fixing these may show more.
+       */
+      readonly incomplete?: 'all' | 'parts';
     };
 
 export interface CompileOptions {
@@ -45,22 +49,57 @@ export function compileSource(source: SourceFile, options: CompileOptions): Load
   const diagnostics: Diagnostic[] = [];
   validateNode({ source, doc, diagnostics }, doc.contents, runbookFormat(options.registry).root, '');
   diagnostics.push(...checkStepShapes(doc, source, options.registry));
-  if (diagnostics.some((d) => d.severity === 'error' && d.code !== 'unknown-key')) return { ok: false, diagnostics: sort(diagnostics), incomplete: true };
+  // With schema errors, the later checks still run over the parts without any (F9), unless the
+  // errors leave nothing they could trust (see broken-parts.ts).
+  const schemaErrors = diagnostics.filter((d) => d.severity === 'error' && d.code !== 'unknown-key');
+  let broken: BrokenParts | undefined;
+  if (schemaErrors.length) {
+    broken = brokenParts(doc, schemaErrors);
+    if (!broken) return { ok: false, diagnostics: sort(diagnostics), incomplete: 'all' };
+  }
 
   const locator = new Locator(doc, source);
   const hashOf = options.hash;
-  const normalized = normalize(parsed.value as Record<string, unknown>, locator, options.registry, {
+  const runbookSource = {
     path: options.absolutePath ?? source.file,
     get hash() {
       return typeof hashOf === 'function' ? hashOf() : (hashOf ?? '');
     },
     text: source.text,
-  });
+  };
+  if (broken) return { ok: false, diagnostics: sort([...diagnostics, ...checkAround(broken, parsed.value, locator, options, runbookSource)]), incomplete: 'parts' };
+  const normalized = normalize(parsed.value as Record<string, unknown>, locator, options.registry, runbookSource);
   const context = { ...normalized, locator, registry: options.registry, ancestors: ancestorsOf(normalized.runbook.steps), ...(options.environment ? { environment: options.environment } : {}) };
   for (const rule of RULES) diagnostics.push(...rule(context));
   const sorted = sort(diagnostics);
   if (sorted.some((d) => d.severity === 'error')) return { ok: false, diagnostics: sorted };
   return { ok: true, graph: compileGraph(normalized.runbook, context.ancestors), diagnostics: sorted };
+}
+
+/**
+ * The later checks over a runbook the schema found errors in: what they find inside a broken part
+ * is dropped (it would judge a value already reported), and steps with errors are not judged
+ * from the outside either (`unchecked`: their outputs are not known). A check that cannot cope
+ * with a malformed value only costs its own findings.
+ */
+function checkAround(broken: BrokenParts, value: unknown, locator: Locator, options: CompileOptions, source: RunbookSource): Diagnostic[] {
+  let context: RuleContext;
+  try {
+    const normalized = normalize(value as Record<string, unknown>, locator, options.registry, source);
+    const unchecked = new Set([...normalized.stepPaths].filter(([, path]) => broken.steps.has(`${String(path[0])}:${String(path[1])}`)).map(([step]) => step));
+    context = { ...normalized, locator, registry: options.registry, ancestors: ancestorsOf(normalized.runbook.steps), unchecked, ...(options.environment ? { environment: options.environment } : {}) };
+  } catch {
+    return []; // a shape normalize cannot read: the schema's errors are what there is to say
+  }
+  const found: Diagnostic[] = [];
+  for (const rule of RULES) {
+    try {
+      found.push(...rule(context).filter((d) => !inBrokenPart(broken, d, STEP_WIDE_RULES.has(rule))));
+    } catch {
+      // this check could not read a malformed value; the others still report
+    }
+  }
+  return found;
 }
 
 function sort(diagnostics: Diagnostic[]): Diagnostic[] {

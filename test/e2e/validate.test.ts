@@ -107,21 +107,39 @@ describe('opsctl validate', () => {
     }
   });
 
-  it('says when errors kept the later checks from running (F9)', async () => {
+  it('runs the later checks around the parts with schema errors, and says what it skipped (F9)', async () => {
     const early = tempProject({
-      'stage.yaml': 'apiVersion: opsctl/v1\nkind: Runbook\nname: stage\nparams:\n  n: { type: strng }\nsteps:\n  - { id: a, shell: "echo ${{ params.nope }}" }\n',
+      // A broken param type (schema), then errors only the later checks find: an expression over
+      // an unknown param, a default below its min, a call of an unknown function.
+      'stage.yaml': 'apiVersion: opsctl/v1\nkind: Runbook\nname: stage\nparams:\n  n: { type: strng }\n  r: { type: integer, min: 2, default: 1 }\nsteps:\n  - { id: a, shell: "echo ${{ params.nope }}" }\n  - { id: b, shell: "echo b", when: "${{ succes() }}", retry: { attempts: 0 } }\n',
+      // A step without an id: the step graph cannot be trusted, nothing after the schema runs.
+      'noid.yaml': 'apiVersion: opsctl/v1\nkind: Runbook\nname: noid\nsteps:\n  - { shell: "echo a" }\n  - { id: b, shell: "echo ${{ params.nope }}" }\n',
     });
     try {
       const text = await runOpsctl(['validate', 'stage.yaml'], { cwd: early.dir });
       expect(text.code).toBe(2);
-      expect(text.stderr).toContain('note: stage.yaml: the later checks (params, expressions, the step graph) did not run because of the errors above');
+      expect(text.stderr).toContain('stage.yaml:5:14: error: `params.n.type` must be one of string, integer, number, boolean, enum, not `strng` [not-allowed]');
+      expect(text.stderr).toContain('stage.yaml:6:40: error: default 1 of param `r` is below its min 2 [default-range]');
+      expect(text.stderr).toContain('stage.yaml:8:31: error: unknown param `params.nope` [unknown-param]');
+      expect(text.stderr).toContain('stage.yaml:9:42: error: unknown function `succes()` [unknown-function]');
+      expect(text.stderr).toContain('stage.yaml:9:75: error: `steps[1].retry.attempts` must be at least 1, not 0 [too-small]');
+      expect(text.stderr).toContain('note: stage.yaml: the later checks (params, expressions, the step graph) skipped the parts with errors above');
+      expect(text.stdout).toContain('1 runbook checked: 1 invalid (5 errors)');
       const json = await runOpsctl(['validate', 'stage.yaml', '--output', 'json'], { cwd: early.dir });
-      expect((JSON.parse(json.stdout) as { results: { incomplete?: boolean }[] }).results[0]?.incomplete).toBe(true);
-      // Once the schema error is fixed, the expression error shows, and no note.
-      const fixed = tempProject({ 'stage.yaml': 'apiVersion: opsctl/v1\nkind: Runbook\nname: stage\nparams:\n  n: { type: string }\nsteps:\n  - { id: a, shell: "echo ${{ params.nope }}" }\n' });
+      expect((JSON.parse(json.stdout) as { results: { incomplete?: boolean; skipped?: string }[] }).results[0]).toMatchObject({ incomplete: true, skipped: 'parts' });
+
+      const noid = await runOpsctl(['validate', 'noid.yaml', '--output', 'json'], { cwd: early.dir });
+      const result = (JSON.parse(noid.stdout) as { results: { incomplete?: boolean; skipped?: string; diagnostics: { code: string }[] }[] }).results[0];
+      expect(result).toMatchObject({ incomplete: true, skipped: 'all' });
+      expect(result?.diagnostics.map((d) => d.code)).toEqual(['missing-key']);
+      const noidText = await runOpsctl(['validate', 'noid.yaml'], { cwd: early.dir });
+      expect(noidText.stderr).toContain('note: noid.yaml: the later checks (params, expressions, the step graph) did not run because of the errors above');
+
+      // Once the errors are fixed, no note.
+      const fixed = tempProject({ 'stage.yaml': 'apiVersion: opsctl/v1\nkind: Runbook\nname: stage\nparams:\n  n: { type: string }\nsteps:\n  - { id: a, shell: "echo ${{ params.n }}" }\n' });
       try {
         const again = await runOpsctl(['validate', 'stage.yaml'], { cwd: fixed.dir });
-        expect(again.stderr).toContain('nope');
+        expect(again.code).toBe(0);
         expect(again.stderr).not.toContain('note:');
       } finally {
         fixed.cleanup();

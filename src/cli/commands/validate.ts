@@ -25,8 +25,9 @@ interface FileResult {
   readonly name?: string;
   readonly ok: boolean;
   readonly diagnostics: readonly Diagnostic[];
-  /** Later checks did not run because of these errors (F9). */
+  /** Later checks did not run, on the whole file or on the parts with errors, because of these errors (F9). */
   readonly incomplete?: boolean;
+  readonly skipped?: 'all' | 'parts';
 }
 
 /**
@@ -61,7 +62,7 @@ export default async function validate(targets: readonly string[], options: Vali
       results.push({ path: displayPath(file), ok: false, diagnostics, name: loaded.graph.runbook.name });
       continue;
     }
-    results.push({ path: displayPath(file), ok: loaded.ok, diagnostics: loaded.diagnostics, ...(loaded.ok ? { name: loaded.graph.runbook.name } : {}), ...(!loaded.ok && loaded.incomplete ? { incomplete: true } : {}) });
+    results.push({ path: displayPath(file), ok: loaded.ok, diagnostics: loaded.diagnostics, ...(loaded.ok ? { name: loaded.graph.runbook.name } : {}), ...(!loaded.ok && loaded.incomplete ? { incomplete: true, skipped: loaded.incomplete } : {}) });
   }
   // opsctl.yaml's own warnings (a `runbooks:` folder that does not exist) come first.
   const configWarnings = [...(config.warnings ?? []), ...(await incidentRunbooks(config))];
@@ -76,7 +77,8 @@ export default async function validate(targets: readonly string[], options: Vali
   } else {
     if (all.length) process.stderr.write(`${formatDiagnostics(all, { color: useColor(output, process.stderr) })}\n\n`);
     for (const r of results.filter((result) => result.incomplete)) {
-      process.stderr.write(`note: ${r.path}: the later checks (params, expressions, the step graph) did not run because of the errors above; fix them and validate again, there may be more\n\n`);
+      const what = r.skipped === 'parts' ? 'skipped the parts with errors above' : 'did not run because of the errors above';
+      process.stderr.write(`note: ${r.path}: the later checks (params, expressions, the step graph) ${what}; fix them and validate again, there may be more\n\n`);
     }
     for (const r of results) process.stdout.write(`${r.ok ? 'ok     ' : 'invalid'} ${r.path}${r.ok && r.diagnostics.length ? ` (${summarize(r.diagnostics)})` : ''}\n`);
     for (const folder of emptyFolders) process.stderr.write(`error: no runbook (*.yaml, *.yml) in ${displayPath(folder)}\n`);

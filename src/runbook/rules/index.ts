@@ -16,5 +16,8 @@ import { uniqueIds } from './unique-ids';
 /** The static checks of DESIGN.md §2, in the order their messages read best. */
 export const RULES: readonly Rule[] = [uniqueIds, needsExist, noCycles, paramsCheck, secretsCheck, inputCheck, expressionsCheck, shellQuotesCheck, outputSelectors, sqlQueryCheck, retryCheck, undoCheck, protectedNeedsConfirm];
 
+/** Checks that judge a step as a whole (its action with its undo or confirm): with schema errors, they skip the steps that have any. */
+export const STEP_WIDE_RULES: ReadonlySet<Rule> = new Set([undoCheck, protectedNeedsConfirm]);
+
 export { checkStepShapes } from './step-shape';
 export type { Rule, RuleContext } from './types';

@@ -13,6 +13,8 @@ export interface RuleContext extends Normalized {
   readonly environment?: EnvironmentConfig;
   /** Main steps → every step they depend on (cycles and unknown ids ignored). */
   readonly ancestors: ReadonlyMap<string, ReadonlySet<string>>;
+  /** Steps the schema found errors in (validate goes on around them): others' reads of their outputs are not judged. */
+  readonly unchecked?: ReadonlySet<Step>;
 }
 
 export type Rule = (ctx: RuleContext) => Diagnostic[];

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { compileText } from './helpers';
+import { compileText, show } from './helpers';
 
 /**
  * Bad input yields diagnostics, never an exception: every line of a full runbook is deleted in
@@ -36,6 +36,21 @@ describe('robustness', () => {
       }
     });
     expect(failures).toBeGreaterThan(100);
+  });
+
+  it('runs the later checks around a value of the wrong shape, with no echo of it elsewhere (F9)', () => {
+    let around = 0;
+    LINES.forEach((line, i) => {
+      const match = /^(\s*(?:- )?[\w.]+:)\s*(.+)$/.exec(line);
+      if (!match) return;
+      for (const wrong of ['~', '[]', '{}', '0', 'true', 'x y']) {
+        const result = compileText([...LINES.slice(0, i), `${match[1]} ${wrong}`, ...LINES.slice(i + 1)].join('\n'));
+        if (result.ok || result.incomplete !== 'parts') continue;
+        around++;
+        expect(result.diagnostics.filter((d) => d.range.line !== i + 1).map(show), `line ${i + 1} = ${wrong}`).toEqual([]);
+      }
+    });
+    expect(around).toBeGreaterThan(100);
   });
 
   it('reports a document that is a list or a scalar', () => {
