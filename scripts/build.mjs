@@ -39,6 +39,22 @@ const lazyChildProcessForCommander = {
   },
 };
 
+/**
+ * The CEL library sets up its functions and operators when it loads (~4 ms): src/expr/cel-library.ts
+ * becomes a function that requires it at the first expression, which esbuild turns into running
+ * the library's bundled module code then, not at start-up.
+ */
+const lazyCelLibrary = {
+  name: 'lazy-cel-library',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]src[\\/]expr[\\/]cel-library\.ts$/ }, () => ({
+      contents: "export function celLibrary() { return require('@marcbachmann/cel-js'); }",
+      loader: 'js',
+      resolveDir: join(root, 'src', 'expr'),
+    }));
+  },
+};
+
 try {
   const result = await build({
     entryPoints: ['src/cli/main.ts'],
@@ -64,7 +80,7 @@ try {
     banner: { js: "// opsctl build 0000000000000000\n(function (exports, require, module, __filename, __dirname, __opsctlImport) {'use strict';\nconst __opsctlModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
     footer: { js: '})' },
     sourcemap: 'linked',
-    plugins: [lazyChildProcessForCommander],
+    plugins: [lazyChildProcessForCommander, lazyCelLibrary],
     write: false,
     logLevel: 'warning',
   });

@@ -1,34 +1,44 @@
-import { Environment, type ASTNode } from '@marcbachmann/cel-js';
+import type { ASTNode, Environment } from '@marcbachmann/cel-js';
+import { celLibrary } from './cel-library';
 
 /**
  * The one CEL environment of opsctl. Context roots are dynamic (their shape comes from the
  * runbook), mixed list/map literals are allowed, and `success()`, `failure()`, `always()` read
- * the state of the run being evaluated (set around each synchronous evaluation).
+ * the state of the run being evaluated (set around each synchronous evaluation). Made at the
+ * first expression: a command that reads none does not pay for it.
  */
 export interface RunState {
   readonly failed: boolean;
 }
 
 let current: RunState = { failed: false };
+let shared: Environment | undefined;
 
-const environment = new Environment({ unlistedVariablesAreDyn: true, homogeneousAggregateLiterals: false })
-  .registerFunction('success(): bool', () => !current.failed)
-  .registerFunction('failure(): bool', () => current.failed)
-  .registerFunction('always(): bool', () => true);
-
-// YAML does not tell 2 from 2.0, so `params.ratio * 100` must work whether ratio came out as an
-// int or a double: mixed arithmetic is done in doubles (CEL proper would refuse it).
-const ARITHMETIC: Record<string, (a: number, b: number) => number> = { '+': (a, b) => a + b, '-': (a, b) => a - b, '*': (a, b) => a * b, '/': (a, b) => a / b };
-for (const [op, fn] of Object.entries(ARITHMETIC)) {
-  environment.registerOperator(`double ${op} int`, (a: number, b: bigint) => fn(a, Number(b)));
-  environment.registerOperator(`int ${op} double`, (a: bigint, b: number) => fn(Number(a), b));
+function environment(): Environment {
+  if (shared) return shared;
+  const made = new (celLibrary().Environment)({ unlistedVariablesAreDyn: true, homogeneousAggregateLiterals: false })
+    .registerFunction('success(): bool', () => !current.failed)
+    .registerFunction('failure(): bool', () => current.failed)
+    .registerFunction('always(): bool', () => true);
+  // YAML does not tell 2 from 2.0, so `params.ratio * 100` must work whether ratio came out as an
+  // int or a double: mixed arithmetic is done in doubles (CEL proper would refuse it).
+  const arithmetic: Record<string, (a: number, b: number) => number> = { '+': (a, b) => a + b, '-': (a, b) => a - b, '*': (a, b) => a * b, '/': (a, b) => a / b };
+  for (const [op, fn] of Object.entries(arithmetic)) {
+    made.registerOperator(`double ${op} int`, (a: number, b: bigint) => fn(a, Number(b)));
+    made.registerOperator(`int ${op} double`, (a: bigint, b: number) => fn(Number(a), b));
+  }
+  return (shared = made);
 }
 
 /** Names a `when` may call besides CEL's own functions. */
 export const RUN_FUNCTIONS: readonly string[] = ['success', 'failure', 'always'];
 
+let globals: readonly string[] | undefined;
+
 /** Every function callable without a receiver (`size(x)`, `int(s)`, `success()` …). */
-export const GLOBAL_FUNCTIONS: readonly string[] = [...new Set(environment.getDefinitions().functions.filter((f) => !f.receiverType).map((f) => f.name))];
+export function globalFunctions(): readonly string[] {
+  return (globals ??= [...new Set(environment().getDefinitions().functions.filter((f) => !f.receiverType).map((f) => f.name))]);
+}
 
 export type Parsed =
   | { readonly ok: true; readonly ast: ASTNode; readonly evaluate: (context: Record<string, unknown>) => unknown }
@@ -41,7 +51,7 @@ export function parseCel(source: string): Parsed {
   if (hit) return hit;
   let parsed: Parsed;
   try {
-    const program = environment.parse(source);
+    const program = environment().parse(source);
     parsed = { ok: true, ast: program.ast, evaluate: (context) => program(context) as unknown };
   } catch (error) {
     const e = error as { summary?: string; message?: string; range?: { start: number; end: number } };
@@ -66,7 +76,7 @@ export function typeCheck(source: string, params: Readonly<Record<string, string
   const key = JSON.stringify(params);
   let checker = checkers.get(key);
   if (!checker) {
-    checker = { environment: environment.clone().registerVariable({ name: 'params', schema: params }), results: new Map() };
+    checker = { environment: environment().clone().registerVariable({ name: 'params', schema: params }), results: new Map() };
     checkers.set(key, checker);
   }
   // Runbooks repeat expressions (`params.who` in a hundred steps): each is checked once.

@@ -2,7 +2,7 @@
 export { scanTemplate, hasExpression, singleExpression, type TemplatePart, type TemplateScan } from './template';
 export { evaluateExpression, evaluateCondition, conditionSource } from './evaluate';
 export { interpolate, resolveValue, scriptify, type Scriptified } from './interpolate';
-export { parseCel, typeCheck, RUN_FUNCTIONS, GLOBAL_FUNCTIONS, type Parsed, type TypeChecked } from './cel';
+export { parseCel, typeCheck, RUN_FUNCTIONS, globalFunctions, type Parsed, type TypeChecked } from './cel';
 export { extractReferences, type Reference, type CallReference } from './references';
 export { Unknown, isUnknown } from './unknown';
 export { ExpressionError } from './errors';

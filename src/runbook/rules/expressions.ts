@@ -1,4 +1,4 @@
-import { extractReferences, GLOBAL_FUNCTIONS, parseCel, typeCheck, type Reference } from '../../expr';
+import { extractReferences, globalFunctions, parseCel, typeCheck, type Reference } from '../../expr';
 import { CONTEXT_ROOTS, ENVIRONMENT_FIELDS, RUN_FIELDS, STEP_FIELDS } from '../../expr/context';
 import { didYouMean, didYouMeanHint } from '../did-you-mean';
 import type { Diagnostic } from '../diagnostics';
@@ -37,12 +37,13 @@ export const expressionsCheck: Rule = (ctx) => {
         out.push(diagnostic('error', 'unknown-variable', `\`${field}\` can read ${site.variables.map((v) => `\`${v}\``).join(', ')}, not \`${ref.root}\``, at(ref.start, ref.end), hint));
       }
     }
+    const functions = globalFunctions();
     for (const call of calls) {
-      if (!GLOBAL_FUNCTIONS.includes(call.name)) {
-        out.push(diagnostic('error', 'unknown-function', `unknown function \`${call.name}()\``, at(call.start, call.start + call.name.length), didYouMeanHint(call.name, GLOBAL_FUNCTIONS) ?? `functions: ${GLOBAL_FUNCTIONS.join(', ')}`));
+      if (!functions.includes(call.name)) {
+        out.push(diagnostic('error', 'unknown-function', `unknown function \`${call.name}()\``, at(call.start, call.start + call.name.length), didYouMeanHint(call.name, functions) ?? `functions: ${functions.join(', ')}`));
       }
     }
-    let referencesOk = calls.every((call) => GLOBAL_FUNCTIONS.includes(call.name));
+    let referencesOk = calls.every((call) => functions.includes(call.name));
     for (const ref of site.variables ? [] : references) {
       const problem = checkReference(ref, site, ctx, readers);
       if (problem) out.push(diagnostic(problem.severity ?? 'error', problem.code, problem.message, at(ref.start, ref.end), problem.hint));
