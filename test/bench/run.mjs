@@ -202,12 +202,19 @@ if (wanted('flood')) {
   rmSync(dir, { recursive: true, force: true });
 }
 
-const pad = (x, n) => String(x ?? '').padEnd(n);
-console.log(`\n${pad('benchmark', 40)}${pad('median', 14)}${pad('baseline', 26)}${pad('ratio', 8)}${pad('target', 12)}ok`);
-for (const r of rows) {
-  const value = typeof r.value === 'number' ? `${r.value} ${r.unit}` : r.value;
-  const base = r.baselineValue !== undefined ? `${r.baseline} ${r.baselineValue}` : '';
-  console.log(`${pad(r.name, 40)}${pad(value, 14)}${pad(base, 26)}${pad(r.overMs !== undefined ? `+${r.overMs}ms` : r.ratio ? `${r.ratio}×` : '', 8)}${pad(r.target, 12)}${r.pass === undefined ? '' : r.pass ? 'yes' : 'NO'}`);
-}
+// Each column as wide as its widest cell, so a long name never runs into the next column.
+const table = rows.map((r) => [
+  r.name,
+  typeof r.value === 'number' ? `${r.value} ${r.unit}` : r.value,
+  r.baselineValue !== undefined ? `${r.baseline} ${r.baselineValue}` : '',
+  r.overMs !== undefined ? `+${r.overMs} ms` : r.ratio ? `${r.ratio}×` : '',
+  r.target ?? '',
+  r.pass === undefined ? '' : r.pass ? 'yes' : 'NO',
+]);
+const header = ['benchmark', 'median', 'baseline', 'ratio', 'target', 'ok'];
+const widths = header.map((h, i) => Math.max(h.length, ...table.map((cells) => String(cells[i]).length)) + 2);
+const line = (cells) => cells.map((cell, i) => (i === cells.length - 1 ? String(cell) : String(cell).padEnd(widths[i]))).join('').trimEnd();
+console.log(`\n${line(header)}`);
+for (const cells of table) console.log(line(cells));
 mkdirSync(join(root, 'test', 'bench', 'results'), { recursive: true });
 writeFileSync(join(root, 'test', 'bench', 'results', 'latest.json'), JSON.stringify({ at: new Date().toISOString(), node: process.version, rows }, null, 2));
