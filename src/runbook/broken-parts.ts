@@ -16,9 +16,7 @@ import { ID_PATTERN } from './validate-schema';
 export interface BrokenParts {
   /** [start, end) offsets of the broken parts: later findings inside them are not reported. */
   readonly ranges: readonly (readonly [number, number])[];
-  /** Steps with an error anywhere in them, as `steps:2` / `finally:0`. */
-  readonly steps: ReadonlySet<string>;
-  /** [start, end) offsets of those whole steps. */
+  /** [start, end) offsets of the whole steps that have an error anywhere in them. */
   readonly stepRanges: readonly (readonly [number, number])[];
 }
 
@@ -28,7 +26,6 @@ export function brokenParts(doc: Document, errors: readonly Diagnostic[]): Broke
   const root = doc.contents;
   if (!isMap(root)) return undefined;
   const ranges: Span[] = [];
-  const steps = new Set<string>();
   const stepRanges: Span[] = [];
   for (const error of errors) {
     const at = error.range.offset;
@@ -54,8 +51,7 @@ export function brokenParts(doc: Document, errors: readonly Diagnostic[]): Broke
       case 'steps':
       case 'finally': {
         if (!isSeq(value)) return undefined;
-        const index = value.items.findIndex((item) => inside(at, nodeSpan(item)));
-        const item = value.items[index];
+        const item = value.items.find((node) => inside(at, nodeSpan(node)));
         if (!isMap(item)) return undefined;
         const id = item.get('id');
         if (typeof id !== 'string' || !ID_PATTERN.test(id)) return undefined;
@@ -63,7 +59,6 @@ export function brokenParts(doc: Document, errors: readonly Diagnostic[]): Broke
         const name = field && isScalar(field.key) ? String(field.key.value) : undefined;
         if (name === 'id' || name === 'needs') return undefined;
         ranges.push(field ? pairSpan(field) : nodeSpan(item));
-        steps.add(`${key}:${index}`);
         stepRanges.push(nodeSpan(item));
         break;
       }
@@ -73,13 +68,12 @@ export function brokenParts(doc: Document, errors: readonly Diagnostic[]): Broke
         ranges.push(pairSpan(top));
     }
   }
-  return { ranges, steps, stepRanges };
+  return { ranges, stepRanges };
 }
 
-/** Whether a finding falls in a broken part (`wholeSteps`: or anywhere in a step that has one). */
-export function inBrokenPart(parts: BrokenParts, diagnostic: Diagnostic, wholeSteps = false): boolean {
-  const at = diagnostic.range.offset;
-  return parts.ranges.some((span) => inside(at, span)) || (wholeSteps && parts.stepRanges.some((span) => inside(at, span)));
+/** Whether an offset falls in a broken part (`wholeSteps`: or anywhere in a step that has one). */
+export function inBrokenPart(parts: BrokenParts, offset: number, wholeSteps = false): boolean {
+  return parts.ranges.some((span) => inside(offset, span)) || (wholeSteps && parts.stepRanges.some((span) => inside(offset, span)));
 }
 
 function inside(offset: number, [start, end]: Span): boolean {

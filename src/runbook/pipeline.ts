@@ -7,8 +7,8 @@ import { runbookFormat } from './format';
 import { brokenParts, inBrokenPart, type BrokenParts } from './broken-parts';
 import { ancestorsOf } from './graph';
 import { Locator } from './locate';
-import type { RunbookSource, StepGraph } from './model';
-import { normalize } from './normalize';
+import type { Step, StepGraph } from './model';
+import { normalize, type Normalized } from './normalize';
 import { parseYaml } from './parse-yaml';
 import { checkStepShapes, RULES, STEP_WIDE_RULES, type RuleContext } from './rules';
 import type { SourceFile } from './source-file';
@@ -67,34 +67,43 @@ export function compileSource(source: SourceFile, options: CompileOptions): Load
     },
     text: source.text,
   };
-  if (broken) return { ok: false, diagnostics: sort([...diagnostics, ...checkAround(broken, parsed.value, locator, options, runbookSource)]), incomplete: 'parts' };
-  const normalized = normalize(parsed.value as Record<string, unknown>, locator, options.registry, runbookSource);
-  const context = { ...normalized, locator, registry: options.registry, ancestors: ancestorsOf(normalized.runbook.steps), ...(options.environment ? { environment: options.environment } : {}) };
+  const normalizeDoc = () => normalize(parsed.value as Record<string, unknown>, locator, options.registry, runbookSource);
+  if (broken) {
+    const around = checkAround(broken, normalizeDoc, locator, options);
+    return { ok: false, diagnostics: sort([...diagnostics, ...(around ?? [])]), incomplete: around ? 'parts' : 'all' };
+  }
+  const normalized = normalizeDoc();
+  const context = ruleContext(normalized, locator, options);
   for (const rule of RULES) diagnostics.push(...rule(context));
   const sorted = sort(diagnostics);
   if (sorted.some((d) => d.severity === 'error')) return { ok: false, diagnostics: sorted };
   return { ok: true, graph: compileGraph(normalized.runbook, context.ancestors), diagnostics: sorted };
 }
 
+function ruleContext(normalized: Normalized, locator: Locator, options: CompileOptions, unchecked?: ReadonlySet<Step>): RuleContext {
+  const environment = options.environment ? { environment: options.environment } : {};
+  return { ...normalized, locator, registry: options.registry, ancestors: ancestorsOf(normalized.runbook.steps), ...(unchecked ? { unchecked } : {}), ...environment };
+}
+
 /**
  * The later checks over a runbook the schema found errors in: what they find inside a broken part
  * is dropped (it would judge a value already reported), and steps with errors are not judged
  * from the outside either (`unchecked`: their outputs are not known). A check that cannot cope
- * with a malformed value only costs its own findings.
+ * with a malformed value only costs its own findings; `undefined` when nothing could be checked.
  */
-function checkAround(broken: BrokenParts, value: unknown, locator: Locator, options: CompileOptions, source: RunbookSource): Diagnostic[] {
-  let context: RuleContext;
+function checkAround(broken: BrokenParts, normalizeDoc: () => Normalized, locator: Locator, options: CompileOptions): Diagnostic[] | undefined {
+  let normalized: Normalized;
   try {
-    const normalized = normalize(value as Record<string, unknown>, locator, options.registry, source);
-    const unchecked = new Set([...normalized.stepPaths].filter(([, path]) => broken.steps.has(`${String(path[0])}:${String(path[1])}`)).map(([step]) => step));
-    context = { ...normalized, locator, registry: options.registry, ancestors: ancestorsOf(normalized.runbook.steps), unchecked, ...(options.environment ? { environment: options.environment } : {}) };
+    normalized = normalizeDoc();
   } catch {
-    return []; // a shape normalize cannot read: the schema's errors are what there is to say
+    return undefined; // a shape normalize cannot read: the schema's errors are all there is to say
   }
+  const steps = [...normalized.runbook.steps, ...normalized.runbook.finally];
+  const context = ruleContext(normalized, locator, options, new Set(steps.filter((step) => inBrokenPart(broken, step.range.offset, true))));
   const found: Diagnostic[] = [];
   for (const rule of RULES) {
     try {
-      found.push(...rule(context).filter((d) => !inBrokenPart(broken, d, STEP_WIDE_RULES.has(rule))));
+      found.push(...rule(context).filter((d) => !inBrokenPart(broken, d.range.offset, STEP_WIDE_RULES.has(rule))));
     } catch {
       // this check could not read a malformed value; the others still report
     }
