@@ -25,7 +25,7 @@ export async function findRunbooks(config: Config): Promise<RunbookEntry[]> {
   const seen = new Set<string>();
   const shipped = config.runbookPaths.at(-1);
   for (const root of config.runbookPaths) {
-    for (const path of await yamlFiles(root)) {
+    for (const path of yamlFilesUnder(root)) {
       const name = await runbookName(path);
       entries.push({ name, path, root, builtin: root === shipped, shadowed: seen.has(name) });
       seen.add(name);
@@ -54,12 +54,14 @@ export async function resolveRunbook(nameOrPath: string, config: Config, cwd = p
 }
 
 /**
- * Runbook files under a folder, sorted, recursively; a missing folder holds none. Hidden files and
- * folders are skipped; a symbolic link counts when it leads to a file. Read synchronously: an
- * asynchronous walk would load fs/promises and start libuv's thread pool, a few milliseconds of a
- * `list` or `validate` that has nothing else to wait for.
+ * YAML files under a folder, recursively, sorted by their path under it; a missing folder holds
+ * none. Hidden entries and those `skip` names are left out, and links to folders are not followed.
+ * A link named like a YAML file counts when it leads to a file, or always with `danglingLinks`
+ * (a caller that reports the file it cannot read). Read synchronously: an asynchronous walk would
+ * load fs/promises and start libuv's thread pool, a few milliseconds of a `list` or `validate`
+ * that has nothing else to wait for.
  */
-async function yamlFiles(root: string): Promise<string[]> {
+export function yamlFilesUnder(root: string, options: { readonly skip?: (name: string) => boolean; readonly danglingLinks?: boolean } = {}): string[] {
   const found: string[] = [];
   const walk = (relativeDir: string): void => {
     let entries;
@@ -69,10 +71,10 @@ async function yamlFiles(root: string): Promise<string[]> {
       return; // missing or unreadable: it holds no runbooks
     }
     for (const entry of entries) {
-      if (entry.name.startsWith('.')) continue;
+      if (entry.name.startsWith('.') || options.skip?.(entry.name)) continue;
       const relativePath = relativeDir ? `${relativeDir}/${entry.name}` : entry.name;
       if (entry.isDirectory()) walk(relativePath);
-      else if (EXTENSIONS.has(extname(entry.name)) && (entry.isFile() || (entry.isSymbolicLink() && isFile(join(root, relativePath))))) found.push(relativePath);
+      else if (EXTENSIONS.has(extname(entry.name)) && (entry.isFile() || (entry.isSymbolicLink() && (options.danglingLinks || isFile(join(root, relativePath)))))) found.push(relativePath);
     }
   };
   walk('');

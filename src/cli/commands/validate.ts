@@ -1,5 +1,5 @@
-import { readFileSync, statSync, promises as fsp } from 'node:fs';
-import { basename, extname, join, resolve } from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { createRegistry } from '../../adapters/registry';
 import { environmentNamed } from '../../config/environment';
 import { CONFIG_FILES, loadConfig } from '../../config/load';
@@ -9,7 +9,7 @@ import { didYouMean } from '../../runbook/did-you-mean';
 import type { Step } from '../../runbook/model';
 import { loadRunbookFile } from '../../runbook/load';
 import { formatDiagnostics, summarize } from '../../runbook/print-diagnostics';
-import { findRunbooks, resolveRunbook } from '../../runbook/search';
+import { findRunbooks, resolveRunbook, yamlFilesUnder } from '../../runbook/search';
 import { displayPath } from '../../runbook/source-file';
 import { OpsctlError } from '../../util/errors';
 import { ExitCode } from '../exit-codes';
@@ -163,7 +163,8 @@ async function expandTargets(targets: readonly string[], config: Config): Promis
       // not on disk: maybe a runbook name
     }
     if (isDir) {
-      const found = await yamlUnder(absolute);
+      // A link that leads nowhere is listed, and reported as unreadable, rather than skipped.
+      const found = yamlFilesUnder(absolute, { skip: (name) => name === 'node_modules' || CONFIG_FILES.includes(name), danglingLinks: true });
       if (found.length === 0) empty.push(absolute);
       files.push(...found);
       continue;
@@ -179,10 +180,3 @@ async function expandTargets(targets: readonly string[], config: Config): Promis
   return { files: [...new Set(files)], missing, empty };
 }
 
-async function yamlUnder(dir: string): Promise<string[]> {
-  const names = (await fsp.readdir(dir, { recursive: true })).map(String);
-  return names
-    .filter((n) => (extname(n) === '.yaml' || extname(n) === '.yml') && !CONFIG_FILES.includes(basename(n)) && !n.split(/[\\/]/).some((p) => p.startsWith('.') || p === 'node_modules'))
-    .sort()
-    .map((n) => join(dir, n));
-}
