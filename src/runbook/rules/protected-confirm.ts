@@ -3,17 +3,17 @@ import type { Step } from '../model';
 import { diagnostic, effectOf, type Rule } from './types';
 
 /**
- * In a protected environment a mutating step should have a confirmation before it: its own
- * `confirm:` gate, or a `confirm` step (or gate) among its ancestors. Runs only when the
- * environment is known (`validate --env NAME`, or a run).
- */
-/**
  * Steps that do something, but not to the environment: a person doing a manual step is a gate
  * in itself, a chat message or a log line changes no system. Warning about them buried the
  * warnings that matter (F40).
  */
 const OUTSIDE_THE_ENVIRONMENT: ReadonlySet<string> = new Set(['manual', 'notify', 'log', 'wait', 'confirm']);
 
+/**
+ * In a protected environment a mutating step should have a confirmation before it: its own
+ * `confirm:` gate, or a `confirm` step (or gate) among its ancestors. Runs only when the
+ * environment is known (`validate --env NAME`, or a run).
+ */
 export const protectedNeedsConfirm: Rule = (ctx) => {
   const environment = ctx.environment;
   if (!environment?.protected) return [];
