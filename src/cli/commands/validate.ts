@@ -10,7 +10,7 @@ import type { Step } from '../../runbook/model';
 import { loadRunbookFile } from '../../runbook/load';
 import { formatDiagnostics, summarize } from '../../runbook/print-diagnostics';
 import { findRunbooks, resolveRunbook, yamlFilesUnder } from '../../runbook/search';
-import { displayPath } from '../../runbook/source-file';
+import { displayPath, SourceFile } from '../../runbook/source-file';
 import { OpsctlError } from '../../util/errors';
 import { ExitCode } from '../exit-codes';
 import { loaderOutput, useColor } from './output-format';
@@ -138,13 +138,11 @@ function duplicateName(file: string, name: string, first: string): Diagnostic {
   const text = readFileSync(file, 'utf8');
   const at = /^name:[ \t]*/m.exec(text);
   const offset = at ? at.index + at[0].length : 0;
-  const line = text.slice(0, offset).split('\n').length;
-  const col = offset - text.lastIndexOf('\n', offset - 1);
   return {
     severity: 'error',
     code: 'duplicate-name',
     message: `runbook name \`${name}\` is also the name of ${displayPath(first)}, which comes first in the search path: \`opsctl run ${name}\` never runs this file`,
-    range: { file: displayPath(file), line, col, offset, endOffset: offset + name.length },
+    range: new SourceFile(displayPath(file), text).range(offset, offset + name.length),
     hint: 'give one of them another `name:` (a runbook of yours may share the name of a shipped one on purpose: yours wins)',
   };
 }
