@@ -91,7 +91,10 @@ async function session(request: RunRequest, hooks: RunHooks | undefined, session
     terminal: currentTerminal(),
     clock: clockFromEnv(),
     stdout: process.stdout,
-    stderr: process.stderr,
+    // Read when written to: a run that warns of nothing never makes process.stderr (std-streams.ts).
+    get stderr(): NodeJS.WritableStream {
+      return process.stderr;
+    },
     cwd: process.cwd(),
     onSignals: (controller, write) => {
       const handlers = installInterruptHandlers({ controller, write });
