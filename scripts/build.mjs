@@ -70,16 +70,22 @@ try {
     // that use them.
     external: ['@aws-sdk/*', '@smithy/*', 'pg', 'pg-*', '@inquirer/*'],
     supported: { 'dynamic-import': true },
-    // The two modules that find opsctl's own folder read import.meta.url.
-    define: { 'import.meta.url': '__opsctlModuleUrl' },
+    // The two modules that find opsctl's own folder read import.meta.url, worked out when read
+    // (pathToFileURL at every start-up cost ~0.2 ms for commands that never read it).
+    define: { 'import.meta.url': '__opsctlModule.url' },
     // The first line names the build: bin/opsctl keys its code caches on it (V8 itself checks
     // only the length of the source a cache was made from). The zeros are replaced by a hash of
     // the bundle below, in place, so the source map's lines stay true.
     // The bundle is one function expression that bin/opsctl compiles as it is: wrapping it there
     // cost a second 1.3 MB copy of the source at each start-up (V8 flattens the joined string).
-    banner: { js: "// opsctl build 0000000000000000\n(function (exports, require, module, __filename, __dirname, __opsctlImport) {'use strict';\nconst __opsctlModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+    banner: { js: "// opsctl build 0000000000000000\n(function (exports, require, module, __filename, __dirname, __opsctlImport) {'use strict';\nconst __opsctlModule = { get url() { return require('node:url').pathToFileURL(__filename).href; } };" },
     footer: { js: '})' },
     sourcemap: 'linked',
+    // Blanks and comments out, syntax shortened; names stay, so stack traces still name
+    // functions (and the source map gives the lines). A 30% smaller file is read faster at each
+    // start-up: ~1.4 ms of `validate`.
+    minifyWhitespace: true,
+    minifySyntax: true,
     plugins: [lazyChildProcessForCommander, lazyCelLibrary],
     write: false,
     logLevel: 'warning',
