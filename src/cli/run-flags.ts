@@ -61,18 +61,30 @@ export function toRequest(target: string, flags: RunFlags, overrides: Partial<Ru
 }
 
 /** `run`, `plan`, `deploy`, `rollback`, `backup`, `restore`: each imports its module only when it runs. */
-export function registerRunCommands(program: Command): void {
-  addRunFlags(program.command('run <runbook>').description('run a runbook (a name from the search path, or a file)')).action(lazy(() => import('./commands/run')));
-  addRunFlags(program.command('plan <runbook>').description('= run --dry-run: run the checks, print every change, ask nothing'), { dryRunFlag: false }).action(
-    lazy(() => import('./commands/plan')),
-  );
-  addRunFlags(program.command('deploy').description('= run deploy')).action(lazy(() => import('./commands/deploy')));
-  addRunFlags(program.command('rollback').description('= run rollback; with --run RUN_ID, undo what that run changed'))
-    .option('--run <run-id>', 'undo the changes of this recorded run')
-    .option('--force', 'with --run: undo although the runbook changed since that run')
-    .action(lazy(() => import('./commands/rollback')));
-  addRunFlags(program.command('backup').description('= run backup')).action(lazy(() => import('./commands/backup')));
-  addRunFlags(program.command('restore').description('= run restore'))
-    .option('--backup <id>', 'the backup to restore (= -p backup=ID)')
-    .action(lazy(() => import('./commands/restore')));
-}
+export const RUN_COMMANDS: ReadonlyArray<readonly [string, (program: Command) => void]> = [
+  ['run', (program) => addRunFlags(program.command('run <runbook>').description('run a runbook (a name from the search path, or a file)')).action(lazy(() => import('./commands/run')))],
+  [
+    'plan',
+    (program) =>
+      addRunFlags(program.command('plan <runbook>').description('= run --dry-run: run the checks, print every change, ask nothing'), { dryRunFlag: false }).action(
+        lazy(() => import('./commands/plan')),
+      ),
+  ],
+  ['deploy', (program) => addRunFlags(program.command('deploy').description('= run deploy')).action(lazy(() => import('./commands/deploy')))],
+  [
+    'rollback',
+    (program) =>
+      addRunFlags(program.command('rollback').description('= run rollback; with --run RUN_ID, undo what that run changed'))
+        .option('--run <run-id>', 'undo the changes of this recorded run')
+        .option('--force', 'with --run: undo although the runbook changed since that run')
+        .action(lazy(() => import('./commands/rollback'))),
+  ],
+  ['backup', (program) => addRunFlags(program.command('backup').description('= run backup')).action(lazy(() => import('./commands/backup')))],
+  [
+    'restore',
+    (program) =>
+      addRunFlags(program.command('restore').description('= run restore'))
+        .option('--backup <id>', 'the backup to restore (= -p backup=ID)')
+        .action(lazy(() => import('./commands/restore'))),
+  ],
+];
