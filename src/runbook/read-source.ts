@@ -1,9 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
-import { lazyBuiltin } from '../util/builtin';
+import { sha256Hex } from '../util/sha256';
 import type { Diagnostic } from './diagnostics';
 import { displayPath, SourceFile } from './source-file';
-
-const crypto = lazyBuiltin<typeof import('node:crypto')>('node:crypto');
 
 /** Runbooks and configs are small; anything bigger is a mistake or an attack. */
 export const MAX_FILE_BYTES = 1024 * 1024;
@@ -54,7 +52,7 @@ export async function readSource(absolute: string, cwd = process.cwd()): Promise
     source: new SourceFile(shown, text),
     absolute,
     get hash() {
-      return (hash ??= crypto().createHash('sha256').update(bytes).digest('hex'));
+      return (hash ??= sha256Hex(bytes));
     },
   };
 }

@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { closeSync, fdatasyncSync, fstatSync, fsyncSync, openSync, readFileSync, readSync, renameSync, writeSync } from 'node:fs';
 import { open, readFile, rename, unlink } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
+import { randomHex } from '../util/random-hex';
 
 /**
  * Small durable-file primitives for the file backend. A crash (kill -9, power loss) leaves either
@@ -170,7 +170,7 @@ export async function syncDir(path: string): Promise<void> {
 }
 
 export function tempPath(path: string): string {
-  return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  return join(dirname(path), `.${basename(path)}.${process.pid}.${randomHex(8)}.tmp`);
 }
 
 export function isCode(error: unknown, code: string): boolean {
