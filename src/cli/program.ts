@@ -32,8 +32,11 @@ export function buildProgram(args?: readonly string[]): Command {
   return program;
 }
 
+/** A top-level command: its name, and what declares it (flags, subcommands, lazy action). */
+export type CommandEntry = readonly [name: string, register: (program: Command) => void];
+
 /** The top-level commands, in the order `opsctl --help` lists them. */
-function commands(): ReadonlyArray<readonly [string, (program: Command) => void]> {
+function commands(): readonly CommandEntry[] {
   return [
     ...RUN_COMMANDS,
     ['validate', registerValidate],

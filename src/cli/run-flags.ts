@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { lazy } from './program';
+import { lazy, type CommandEntry } from './program';
 import type { RunRequest } from './run-session';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -61,7 +61,7 @@ export function toRequest(target: string, flags: RunFlags, overrides: Partial<Ru
 }
 
 /** `run`, `plan`, `deploy`, `rollback`, `backup`, `restore`: each imports its module only when it runs. */
-export const RUN_COMMANDS: ReadonlyArray<readonly [string, (program: Command) => void]> = [
+export const RUN_COMMANDS: readonly CommandEntry[] = [
   ['run', (program) => addRunFlags(program.command('run <runbook>').description('run a runbook (a name from the search path, or a file)')).action(lazy(() => import('./commands/run')))],
   [
     'plan',
